@@ -1,0 +1,128 @@
+/*
+ * aws.h: what every service client stands on: configuration from the environment,
+ * endpoints, and one signed, retried HTTP exchange with an AWS service.
+ *
+ * A service file (src/services/) builds a struct aws_request of plain values and calls
+ * aws_client_send; this layer resolves the URL (endpoint override, region, S3 addressing),
+ * signs it with SigV4 (sigv4.h), sends it on the client's one reused curl handle, retries as
+ * the SDKs' standard mode does, caps the response body, bounds every attempt by the
+ * invocation deadline, and turns an AWS error reply (JSON, Query XML, S3 XML) into a status
+ * and a struct lk_error with the AWS code and request id.
+ */
+#ifndef LOOKOUT_AWS_H
+#define LOOKOUT_AWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "lookout/buf.h"
+#include "lookout/error.h"
+
+enum aws_service {
+    AWS_SVC_S3,
+    AWS_SVC_REKOGNITION,
+    AWS_SVC_SNS,
+    AWS_SVC_KINESIS_VIDEO,
+    AWS_SVC_KINESIS_VIDEO_ARCHIVED_MEDIA,
+    AWS_SVC_DYNAMODB,
+    AWS_SVC_COUNT
+};
+
+/* Signing name ("s3", "rekognition", "sns", "kinesisvideo", "dynamodb") and the suffix of
+ * AWS_ENDPOINT_URL_<ID> ("S3", "KINESIS_VIDEO", ...). Static strings. */
+const char *aws_service_signing_name(enum aws_service svc);
+const char *aws_service_env_id(enum aws_service svc);
+
+/* Credentials and settings, read once at start-up. Every string is owned by the config. */
+struct aws_config {
+    char *access_key_id;
+    char *secret_access_key;
+    char *session_token;                    /* NULL when not set */
+    char *region;                           /* AWS_REGION, else AWS_DEFAULT_REGION */
+    char *endpoint_url[AWS_SVC_COUNT];      /* resolved override, NULL = public endpoint */
+    char *ca_file;                          /* CA bundle for TLS, NULL = curl's default */
+    int max_attempts;                       /* AWS_MAX_ATTEMPTS, default 3 (first included) */
+};
+
+/* Reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION /
+ * AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_<ID> / AWS_ENDPOINT_URL, AWS_MAX_ATTEMPTS and the CA
+ * bundle (SSL_CERT_FILE, then the usual paths). A missing or invalid value fails with
+ * LK_CONFIG and a message naming the variable. On failure cfg holds nothing to free. */
+int aws_config_from_env(struct aws_config *cfg, struct lk_error *err);
+void aws_config_cleanup(struct aws_config *cfg);
+
+struct aws_header {
+    const char *name;
+    const char *value;
+};
+
+struct aws_query_param {
+    const char *name;   /* raw (not URL-encoded) */
+    const char *value;  /* raw; "" for a present empty value */
+};
+
+struct aws_request {
+    const char *method;                     /* "GET", "HEAD", "PUT", "POST" */
+    const char *bucket;                     /* S3 only: the bucket, or NULL */
+    const char *path;                       /* raw, unencoded: "/" or "/getImages", or for S3 the
+                                               object key with a leading '/' ("/a b.jpg") */
+    const struct aws_query_param *query;
+    size_t query_count;
+    const struct aws_header *headers;       /* extra headers to send and sign (content-type,
+                                               x-amz-target, x-amz-meta-*) */
+    size_t header_count;
+    const void *body;
+    size_t body_len;
+    const char *base_url;                   /* overrides the endpoint for this request, e.g. the
+                                               KVS data endpoint; NULL = the client's */
+    size_t max_response_bytes;              /* 0 = a default cap of 8 MiB */
+};
+
+/* One response header; name is lower-case. Owned by the response. */
+struct aws_response_header {
+    char *name;
+    char *value;
+};
+
+struct aws_response {
+    long status;                            /* HTTP status of the last attempt, 0 if none */
+    struct lk_buf body;
+    struct aws_response_header *headers;
+    size_t header_count;
+    char request_id[128];                   /* x-amzn-requestid / x-amz-request-id */
+    int attempts;                           /* how many attempts were made */
+};
+
+void aws_response_init(struct aws_response *resp);
+void aws_response_cleanup(struct aws_response *resp);
+/* Value of a header by lower-case name, or NULL. Borrowed from resp. */
+const char *aws_response_header(const struct aws_response *resp, const char *lower_name);
+
+struct aws_client;
+
+/* A client for one service: one curl handle kept for the life of the process (so
+ * connections stay open across warm invocations) and its own retry quota. cfg must outlive
+ * the client. Caller frees with aws_client_free. */
+int aws_client_new(const struct aws_config *cfg, enum aws_service svc, struct aws_client **out,
+                   struct lk_error *err);
+void aws_client_free(struct aws_client *client);
+
+/* Sends req, retrying transient and throttling failures, and never past deadline_ms (Unix
+ * epoch milliseconds; each attempt's timeout is the remaining time minus a margin). resp
+ * (initialised by the caller) receives the final attempt's status, headers and body.
+ * Returns LK_OK for a 2xx (and 3xx is an error); otherwise the status that matches the AWS
+ * error (LK_AWS_THROTTLED, LK_AWS_ACCESS_DENIED, LK_TIMEOUT, LK_TRANSPORT, ...) with err
+ * holding the AWS code, message, request id and HTTP status. */
+int aws_client_send(struct aws_client *client, const struct aws_request *req, int64_t deadline_ms,
+                    struct aws_response *resp, struct lk_error *err);
+
+/* A presigned URL (query signing, UNSIGNED-PAYLOAD) for GET of req's resource, valid for
+ * expires_s seconds (clamped to 1..604800) from now. *url_out is heap (free() it). */
+int aws_client_presign(const struct aws_client *client, const struct aws_request *req,
+                       long expires_s, time_t now, char **url_out, struct lk_error *err);
+
+/* Wall clock in Unix epoch milliseconds. */
+int64_t aws_now_ms(void);
+
+#endif

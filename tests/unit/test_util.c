@@ -1,0 +1,134 @@
+/* Unit tests for src/util: buffers, errors, JSON escaping, logging. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lookout/buf.h"
+#include "lookout/error.h"
+#include "lookout/json.h"
+#include "lookout/log.h"
+
+static void buf_respects_cap(void **state)
+{
+    (void)state;
+    struct lk_buf b;
+    buf_init(&b, 8);
+    assert_int_equal(buf_append(&b, "12345678", 8), LK_OK);
+    assert_int_equal(buf_append(&b, "9", 1), LK_TOO_LARGE);
+    assert_int_equal(b.len, 8);
+    assert_memory_equal(b.data, "12345678", 9); /* NUL kept past len */
+    buf_cleanup(&b);
+}
+
+static void buf_appendf_grows(void **state)
+{
+    (void)state;
+    struct lk_buf b;
+    buf_init(&b, 1 << 20);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(buf_appendf(&b, "%04d", i), LK_OK);
+    assert_int_equal(b.len, 4000);
+    assert_memory_equal(b.data + 3996, "0999", 4);
+    buf_cleanup(&b);
+}
+
+static void buf_reserve_rejects_overflow(void **state)
+{
+    (void)state;
+    struct lk_buf b;
+    buf_init(&b, (size_t)-1);
+    assert_int_equal(buf_append(&b, "x", 1), LK_OK);
+    assert_int_equal(buf_reserve(&b, (size_t)-1), LK_TOO_LARGE);
+    buf_cleanup(&b);
+}
+
+static void error_types_have_lambda_shape(void **state)
+{
+    (void)state;
+    for (int code = 0; code < LK_STATUS_COUNT; code++) {
+        const char *t = err_lambda_type(code);
+        const char *dot = strchr(t, '.');
+        assert_non_null(dot);
+        size_t cat = (size_t)(dot - t);
+        assert_true((cat == 7 && strncmp(t, "Runtime", 7) == 0) ||
+                    (cat == 8 && strncmp(t, "Function", 8) == 0));
+        assert_true(dot[1] >= 'A' && dot[1] <= 'Z');
+        for (const char *p = dot + 1; *p; p++)
+            assert_true((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'));
+    }
+    assert_string_equal(err_lambda_type(9999), "Runtime.Unknown");
+}
+
+static void error_wrap_prefixes(void **state)
+{
+    (void)state;
+    struct lk_error e;
+    assert_int_equal(err_set(&e, LK_INVALID_EVENT, "no %s", "Records"), LK_INVALID_EVENT);
+    assert_int_equal(err_wrap(&e, "record %d", 2), LK_INVALID_EVENT);
+    assert_string_equal(e.message, "record 2: no Records");
+}
+
+static void json_escapes_controls_and_bad_utf8(void **state)
+{
+    (void)state;
+    struct lk_buf b;
+    buf_init(&b, 1024);
+    const char in[] = "a\"b\\c\n\x01\xff\xc3\xa9";
+    assert_int_equal(json_append_string(&b, in, sizeof(in) - 1), LK_OK);
+    assert_string_equal(buf_cstr(&b), "\"a\\\"b\\\\c\\u000a\\u0001\\ufffd\xc3\xa9\"");
+    cJSON *parsed = json_parse(b.data, b.len);
+    assert_non_null(parsed);
+    assert_true(cJSON_IsString(parsed));
+    cJSON_Delete(parsed);
+    buf_cleanup(&b);
+}
+
+static void log_json_line_is_one_object(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+    log_set_stream(mem);
+    log_configure(LOG_FORMAT_JSON, LOG_LEVEL_INFO);
+    log_set_context("req-1", "Root=1-abc");
+    LOG_DEBUG("hidden");
+    LOG_WARN("two\nlines \"quoted\"");
+    fclose(mem);
+    log_set_stream(NULL);
+    log_set_context(NULL, NULL);
+    log_configure(LOG_FORMAT_TEXT, LOG_LEVEL_INFO);
+    assert_non_null(text);
+    assert_int_equal(strchr(text, '\n') - text, (long)strlen(text) - 1); /* one line */
+    cJSON *obj = json_parse(text, strlen(text));
+    assert_non_null(obj);
+    assert_string_equal(json_get_string(obj, "level"), "WARN");
+    assert_string_equal(json_get_string(obj, "message"), "two\nlines \"quoted\"");
+    assert_string_equal(json_get_string(obj, "requestId"), "req-1");
+    assert_string_equal(json_get_string(obj, "xray_trace_id"), "Root=1-abc");
+    const char *ts = json_get_string(obj, "timestamp");
+    assert_non_null(ts);
+    assert_int_equal(strlen(ts), 24); /* 2026-11-24T08:00:00.123Z */
+    assert_int_equal(ts[23], 'Z');
+    cJSON_Delete(obj);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(buf_respects_cap),
+        cmocka_unit_test(buf_appendf_grows),
+        cmocka_unit_test(buf_reserve_rejects_overflow),
+        cmocka_unit_test(error_types_have_lambda_shape),
+        cmocka_unit_test(error_wrap_prefixes),
+        cmocka_unit_test(json_escapes_controls_and_bad_utf8),
+        cmocka_unit_test(log_json_line_is_one_object),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
