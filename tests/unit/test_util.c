@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "lookout/base64.h"
 #include "lookout/buf.h"
 #include "lookout/error.h"
 #include "lookout/json.h"
@@ -119,6 +120,47 @@ static void log_json_line_is_one_object(void **state)
     free(text);
 }
 
+static void base64_round_trips_rfc4648_vectors(void **state)
+{
+    (void)state;
+    const char *plain[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+    const char *coded[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+    for (size_t i = 0; i < 7; i++) {
+        struct lk_buf e, d;
+        buf_init(&e, 64);
+        buf_init(&d, 64);
+        assert_int_equal(b64_encode(&e, plain[i], strlen(plain[i])), LK_OK);
+        assert_string_equal(buf_cstr(&e), coded[i]);
+        assert_int_equal(b64_decode(&d, e.data ? e.data : "", e.len), LK_OK);
+        assert_int_equal(d.len, strlen(plain[i]));
+        assert_memory_equal(buf_cstr(&d), plain[i], d.len);
+        buf_cleanup(&e);
+        buf_cleanup(&d);
+    }
+}
+
+static void base64_rejects_bad_input(void **state)
+{
+    (void)state;
+    struct lk_buf d;
+    buf_init(&d, 64);
+    assert_int_equal(b64_decode(&d, "Zm9v\n", 5), LK_INVALID_ARG);
+    assert_int_equal(b64_decode(&d, "Z", 1), LK_INVALID_ARG);
+    assert_int_equal(b64_decode(&d, "Zm*v", 4), LK_INVALID_ARG);
+    assert_int_equal(d.len, 0);
+    unsigned char all[256];
+    for (int i = 0; i < 256; i++)
+        all[i] = (unsigned char)i;
+    struct lk_buf e;
+    buf_init(&e, 1024);
+    assert_int_equal(b64_encode(&e, all, sizeof(all)), LK_OK);
+    assert_int_equal(b64_decode(&d, e.data, e.len), LK_OK);
+    assert_int_equal(d.len, 256);
+    assert_memory_equal(d.data, all, 256);
+    buf_cleanup(&e);
+    buf_cleanup(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +171,8 @@ int main(void)
         cmocka_unit_test(error_wrap_prefixes),
         cmocka_unit_test(json_escapes_controls_and_bad_utf8),
         cmocka_unit_test(log_json_line_is_one_object),
+        cmocka_unit_test(base64_round_trips_rfc4648_vectors),
+        cmocka_unit_test(base64_rejects_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
