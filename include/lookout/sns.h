@@ -1,0 +1,36 @@
+/*
+ * sns.h: SNS Publish (Query protocol) with message attributes, on an aws_client made for
+ * AWS_SVC_SNS. Plain message structure, so that the attributes are delivered and subscribers
+ * can filter on them.
+ */
+#ifndef LOOKOUT_SNS_H
+#define LOOKOUT_SNS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lookout/aws.h"
+#include "lookout/error.h"
+
+/* One message attribute. type is "String", "String.Array" (value: a JSON array) or "Number". */
+struct sns_attribute {
+    const char *name;
+    const char *type;
+    const char *value;
+};
+
+struct sns_message {
+    const char *topic_arn;
+    const char *subject;      /* NULL for none */
+    const char *body;
+    size_t body_len;
+    const struct sns_attribute *attributes;
+    size_t attribute_count;
+};
+
+/* Publishes msg; on success copies the MessageId SNS returned into message_id (cap bytes,
+ * NUL-terminated). */
+int sns_publish(struct aws_client *sns, const struct sns_message *msg, int64_t deadline_ms,
+                char *message_id, size_t cap, struct lk_error *err);
+
+#endif

@@ -1,0 +1,104 @@
+#include "lookout/sns.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lookout/form.h"
+
+/* SNS's own limit for Message plus attributes; checked here so an oversize alert fails with
+ * a clear message instead of an InvalidParameter round trip. */
+#define SNS_MAX_MESSAGE_BYTES 262144
+#define SNS_MAX_BODY_BYTES (SNS_MAX_MESSAGE_BYTES * 3 + 65536)
+
+static int add_attribute(struct lk_buf *b, size_t n, const struct sns_attribute *a)
+{
+    char name[96];
+    int rc;
+    snprintf(name, sizeof(name), "MessageAttributes.entry.%zu.Name", n);
+    rc = form_add(b, name, a->name, strlen(a->name));
+    snprintf(name, sizeof(name), "MessageAttributes.entry.%zu.Value.DataType", n);
+    if (rc == LK_OK)
+        rc = form_add(b, name, a->type, strlen(a->type));
+    snprintf(name, sizeof(name), "MessageAttributes.entry.%zu.Value.StringValue", n);
+    if (rc == LK_OK)
+        rc = form_add(b, name, a->value, strlen(a->value));
+    return rc;
+}
+
+static size_t message_size(const struct sns_message *msg)
+{
+    size_t n = msg->body_len;
+    for (size_t i = 0; i < msg->attribute_count; i++)
+        n += strlen(msg->attributes[i].name) + strlen(msg->attributes[i].type) +
+             strlen(msg->attributes[i].value);
+    return n;
+}
+
+static int build_body(const struct sns_message *msg, struct lk_buf *b)
+{
+    int rc = form_add(b, "Action", "Publish", 7);
+    if (rc == LK_OK)
+        rc = form_add(b, "Version", "2010-03-31", 10);
+    if (rc == LK_OK)
+        rc = form_add(b, "TopicArn", msg->topic_arn, strlen(msg->topic_arn));
+    if (rc == LK_OK && msg->subject)
+        rc = form_add(b, "Subject", msg->subject, strlen(msg->subject));
+    if (rc == LK_OK)
+        rc = form_add(b, "Message", msg->body, msg->body_len);
+    for (size_t i = 0; rc == LK_OK && i < msg->attribute_count; i++)
+        rc = add_attribute(b, i + 1, &msg->attributes[i]);
+    return rc;
+}
+
+/* The one value we need from <PublishResponse>: the text of <MessageId>. */
+static int find_message_id(const struct lk_buf *body, char *out, size_t cap)
+{
+    const char *open = "<MessageId>", *close = "</MessageId>";
+    const char *text = buf_cstr(body);
+    const char *start = strstr(text, open);
+    const char *end = start ? strstr(start, close) : NULL;
+    if (!start || !end)
+        return -1;
+    start += strlen(open);
+    snprintf(out, cap, "%.*s", (int)(end - start), start);
+    return 0;
+}
+
+int sns_publish(struct aws_client *sns, const struct sns_message *msg, int64_t deadline_ms,
+                char *message_id, size_t cap, struct lk_error *err)
+{
+    if (message_size(msg) > SNS_MAX_MESSAGE_BYTES)
+        return err_set(err, LK_TOO_LARGE, "SNS Publish: message and attributes exceed %d bytes",
+                       SNS_MAX_MESSAGE_BYTES);
+    struct lk_buf body;
+    struct aws_response resp;
+    buf_init(&body, SNS_MAX_BODY_BYTES);
+    aws_response_init(&resp);
+    int rc = build_body(msg, &body);
+    if (rc != LK_OK) {
+        rc = err_set(err, rc, "SNS Publish: cannot build the request body");
+        goto cleanup;
+    }
+    const struct aws_header headers[] = {
+        {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+    struct aws_request req = {
+        .method = "POST",
+        .path = "/",
+        .headers = headers,
+        .header_count = 1,
+        .body = body.data,
+        .body_len = body.len,
+        .max_response_bytes = 64 * 1024,
+    };
+    rc = aws_client_send(sns, &req, deadline_ms, &resp, err);
+    if (rc != LK_OK) {
+        err_wrap(err, "SNS Publish to %s", msg->topic_arn);
+        goto cleanup;
+    }
+    if (find_message_id(&resp.body, message_id, cap) != 0)
+        rc = err_set(err, LK_AWS_BAD_RESPONSE, "SNS Publish: no MessageId in the response");
+cleanup:
+    buf_cleanup(&body);
+    aws_response_cleanup(&resp);
+    return rc;
+}
