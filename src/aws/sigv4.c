@@ -1,0 +1,656 @@
+#include "lookout/sigv4.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+static const char HEX_LOWER[] = "0123456789abcdef";
+static const char HEX_UPPER[] = "0123456789ABCDEF";
+
+#define TRY(expr)                    \
+    do {                             \
+        rc = (expr);                 \
+        if (rc != LK_OK)             \
+            goto cleanup;            \
+    } while (0)
+
+static void hex_encode(const unsigned char *in, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = HEX_LOWER[in[i] >> 4];
+        out[2 * i + 1] = HEX_LOWER[in[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+static int is_unreserved(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+/* The white space botocore's str.split() and the suite's folded headers agree on. */
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+static int str_empty(const char *s)
+{
+    return !s || !*s;
+}
+
+int sig_uri_encode(struct lk_buf *out, const char *s, size_t len, int keep_slash)
+{
+    /* Worst case triples; reserving once keeps the loop free of checks. */
+    if (len > (SIZE_MAX - 1) / 3)
+        return LK_TOO_LARGE;
+    int rc = buf_reserve(out, len * 3);
+    if (rc != LK_OK)
+        return rc;
+    char *p = out->data + out->len;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (is_unreserved(c) || (keep_slash && c == '/')) {
+            *p++ = (char)c;
+        } else {
+            *p++ = '%';
+            *p++ = HEX_UPPER[c >> 4];
+            *p++ = HEX_UPPER[c & 15];
+        }
+    }
+    out->len = (size_t)(p - out->data);
+    out->data[out->len] = '\0';
+    return LK_OK;
+}
+
+int sig_normalize_path(struct lk_buf *out, const char *path, size_t len)
+{
+    /* Segment stack as (offset, length) pairs into path; ".." pops, "" and "." vanish. */
+    size_t *segs = malloc((len / 2 + 1) * 2 * sizeof *segs);
+    if (!segs)
+        return LK_NOMEM;
+    size_t nseg = 0;
+    for (size_t i = 0; i <= len;) {
+        size_t j = i;
+        while (j < len && path[j] != '/')
+            j++;
+        size_t n = j - i;
+        if (n == 2 && path[i] == '.' && path[i + 1] == '.') {
+            if (nseg)
+                nseg--;
+        } else if (n > 0 && !(n == 1 && path[i] == '.')) {
+            segs[2 * nseg] = i;
+            segs[2 * nseg + 1] = n;
+            nseg++;
+        }
+        i = j + 1;
+    }
+    int rc = LK_OK;
+    if (len == 0 || path[0] == '/')
+        TRY(buf_append_byte(out, '/'));
+    for (size_t k = 0; k < nseg; k++) {
+        if (k)
+            TRY(buf_append_byte(out, '/'));
+        TRY(buf_append(out, path + segs[2 * k], segs[2 * k + 1]));
+    }
+    if (nseg && len && path[len - 1] == '/')
+        TRY(buf_append_byte(out, '/'));
+cleanup:
+    free(segs);
+    return rc;
+}
+
+int sig_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char md[32];
+    unsigned int md_len = 0;
+    if (EVP_Digest(data, len, md, &md_len, EVP_sha256(), NULL) != 1 || md_len != 32)
+        return LK_IO;
+    hex_encode(md, 32, out);
+    return LK_OK;
+}
+
+static int hmac(const void *key, size_t key_len, const void *msg, size_t msg_len,
+                unsigned char out[32])
+{
+    unsigned int out_len = 0;
+    if (key_len > INT32_MAX)
+        return LK_INVALID_ARG;
+    if (!HMAC(EVP_sha256(), key, (int)key_len, msg, msg_len, out, &out_len) || out_len != 32)
+        return LK_IO;
+    return LK_OK;
+}
+
+int sig_signing_key(const char *secret, const char *date8, const char *region,
+                    const char *service, unsigned char key_out[32])
+{
+    struct lk_buf k0;
+    unsigned char k[32];
+    int rc;
+    buf_init(&k0, 4096);
+    TRY(buf_append_str(&k0, "AWS4"));
+    TRY(buf_append_str(&k0, secret));
+    TRY(hmac(k0.data, k0.len, date8, strlen(date8), k));
+    TRY(hmac(k, 32, region, strlen(region), k));
+    TRY(hmac(k, 32, service, strlen(service), k));
+    TRY(hmac(k, 32, "aws4_request", 12, key_out));
+cleanup:
+    if (k0.data)
+        OPENSSL_cleanse(k0.data, k0.len);
+    buf_cleanup(&k0);
+    OPENSSL_cleanse(k, sizeof k);
+    return rc;
+}
+
+int sig_format_amz_date(time_t t, char out[17])
+{
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || tm.tm_year < 0 || tm.tm_year > 8099)
+        return LK_INVALID_ARG;
+    if (strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm) != 16)
+        return LK_INVALID_ARG;
+    return LK_OK;
+}
+
+void sig_key_cache_init(struct sig_key_cache *cache)
+{
+    memset(cache, 0, sizeof *cache);
+}
+
+void sig_key_cache_cleanup(struct sig_key_cache *cache)
+{
+    OPENSSL_cleanse(cache, sizeof *cache);
+}
+
+/* scope is "yyyymmdd/region/service"; date8 its first 8 bytes as a string. */
+static int get_signing_key(const struct sig_options *opt, const char *scope, const char *date8,
+                           unsigned char key[32])
+{
+    struct sig_key_cache *c = opt->cache;
+    const char *secret = opt->creds.secret_access_key;
+    size_t secret_len = strlen(secret);
+    if (c && c->valid && c->secret_len == secret_len && strcmp(c->scope, scope) == 0 &&
+        CRYPTO_memcmp(c->secret, secret, secret_len) == 0) {
+        memcpy(key, c->key, 32);
+        return LK_OK;
+    }
+    int rc = sig_signing_key(secret, date8, opt->region, opt->service, key);
+    if (rc != LK_OK || !c)
+        return rc;
+    size_t scope_len = strlen(scope);
+    c->valid = 0;
+    if (secret_len < sizeof c->secret && scope_len < sizeof c->scope) {
+        memcpy(c->scope, scope, scope_len + 1);
+        memcpy(c->secret, secret, secret_len);
+        c->secret_len = secret_len;
+        memcpy(c->key, key, 32);
+        c->valid = 1;
+    }
+    return LK_OK;
+}
+
+void sig_result_init(struct sig_result *res)
+{
+    memset(res, 0, sizeof *res);
+    buf_init(&res->canonical_request, SIG_MAX_BYTES);
+    buf_init(&res->string_to_sign, SIG_MAX_BYTES);
+    buf_init(&res->signed_headers, SIG_MAX_BYTES);
+    buf_init(&res->authorization, SIG_MAX_BYTES);
+    buf_init(&res->query, SIG_MAX_BYTES);
+}
+
+void sig_result_cleanup(struct sig_result *res)
+{
+    buf_cleanup(&res->canonical_request);
+    buf_cleanup(&res->string_to_sign);
+    buf_cleanup(&res->signed_headers);
+    buf_cleanup(&res->authorization);
+    buf_cleanup(&res->query);
+    res->added_count = 0;
+}
+
+static void result_reset(struct sig_result *res)
+{
+    buf_reset(&res->canonical_request);
+    buf_reset(&res->string_to_sign);
+    buf_reset(&res->signed_headers);
+    buf_reset(&res->authorization);
+    buf_reset(&res->query);
+    res->signature[0] = res->amz_date[0] = res->payload_hash[0] = '\0';
+    res->added_count = 0;
+}
+
+/* ---- canonical headers ---- */
+
+struct hdr {
+    const char *name;
+    const char *value;
+    size_t order;
+};
+
+static int hdr_cmp(const void *a, const void *b)
+{
+    const struct hdr *x = a, *y = b;
+    const char *p = x->name, *q = y->name;
+    while (*p && lower(*p) == lower(*q)) {
+        p++;
+        q++;
+    }
+    int d = (unsigned char)lower(*p) - (unsigned char)lower(*q);
+    if (d)
+        return d;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int names_equal(const char *a, const char *b)
+{
+    while (*a && lower(*a) == lower(*b)) {
+        a++;
+        b++;
+    }
+    return *a == '\0' && *b == '\0';
+}
+
+static int append_lower(struct lk_buf *out, const char *s)
+{
+    int rc = LK_OK;
+    for (; *s && rc == LK_OK; s++)
+        rc = buf_append_byte(out, lower(*s));
+    return rc;
+}
+
+/* Trims value and collapses inner runs of white space to one space. */
+static int append_trimmed(struct lk_buf *out, const char *v)
+{
+    int rc = LK_OK;
+    while (is_ws(*v))
+        v++;
+    while (*v && rc == LK_OK) {
+        const char *run = v;
+        while (*v && !is_ws(*v))
+            v++;
+        rc = buf_append(out, run, (size_t)(v - run));
+        while (is_ws(*v))
+            v++;
+        if (*v && rc == LK_OK)
+            rc = buf_append_byte(out, ' ');
+    }
+    return rc;
+}
+
+/* Writes the canonical header block into creq and the names list into signed_headers. */
+static int canonical_headers(const struct hdr *h, size_t n, struct lk_buf *creq,
+                             struct lk_buf *signed_headers)
+{
+    int rc = LK_OK;
+    for (size_t i = 0; i < n; i++) {
+        int same = i > 0 && names_equal(h[i].name, h[i - 1].name);
+        if (same) {
+            TRY(buf_append_byte(creq, ','));
+        } else {
+            if (i > 0) {
+                TRY(buf_append_byte(creq, '\n'));
+                TRY(buf_append_byte(signed_headers, ';'));
+            }
+            TRY(append_lower(creq, h[i].name));
+            TRY(buf_append_byte(creq, ':'));
+            TRY(append_lower(signed_headers, h[i].name));
+        }
+        TRY(append_trimmed(creq, h[i].value));
+    }
+    TRY(buf_append_str(creq, "\n\n"));
+cleanup:
+    return rc;
+}
+
+/* ---- canonical query ---- */
+
+struct qp {
+    size_t name_off, name_len, value_off, value_len;
+};
+
+struct qset {
+    struct lk_buf text;     /* encoded names and values, back to back */
+    struct qp *items;
+    size_t count, cap;
+};
+
+static int qset_add(struct qset *qs, const char *name, const char *value)
+{
+    if (qs->count == qs->cap) {
+        size_t cap = qs->cap ? qs->cap * 2 : 16;
+        struct qp *p = realloc(qs->items, cap * sizeof *p);
+        if (!p)
+            return LK_NOMEM;
+        qs->items = p;
+        qs->cap = cap;
+    }
+    struct qp *it = &qs->items[qs->count];
+    int rc;
+    it->name_off = qs->text.len;
+    TRY(sig_uri_encode(&qs->text, name, strlen(name), 0));
+    it->name_len = qs->text.len - it->name_off;
+    it->value_off = qs->text.len;
+    TRY(sig_uri_encode(&qs->text, value ? value : "", value ? strlen(value) : 0, 0));
+    it->value_len = qs->text.len - it->value_off;
+    qs->count++;
+cleanup:
+    return rc;
+}
+
+static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    int d = memcmp(a, b, an < bn ? an : bn);
+    if (d)
+        return d;
+    return an < bn ? -1 : an > bn;
+}
+
+/* qsort has no context argument and the offsets need the text: an insertion sort is
+ * enough for query lists, which are short. */
+static int qp_cmp(const char *t, const struct qp *x, const struct qp *y)
+{
+    int d = bytes_cmp(t + x->name_off, x->name_len, t + y->name_off, y->name_len);
+    if (d)
+        return d;
+    return bytes_cmp(t + x->value_off, x->value_len, t + y->value_off, y->value_len);
+}
+
+static void qset_sort(struct qset *qs)
+{
+    const char *t = qs->text.data;
+    for (size_t i = 1; i < qs->count; i++) {
+        struct qp cur = qs->items[i];
+        size_t j = i;
+        while (j > 0 && qp_cmp(t, &qs->items[j - 1], &cur) > 0) {
+            qs->items[j] = qs->items[j - 1];
+            j--;
+        }
+        qs->items[j] = cur;
+    }
+}
+
+static int qset_write(const struct qset *qs, struct lk_buf *out)
+{
+    int rc = LK_OK;
+    const char *t = qs->text.data;
+    for (size_t i = 0; i < qs->count; i++) {
+        const struct qp *it = &qs->items[i];
+        if (i)
+            TRY(buf_append_byte(out, '&'));
+        TRY(buf_append(out, t + it->name_off, it->name_len));
+        TRY(buf_append_byte(out, '='));
+        TRY(buf_append(out, t + it->value_off, it->value_len));
+    }
+cleanup:
+    return rc;
+}
+
+/* ---- the signing itself ---- */
+
+struct signing {
+    const struct sig_request *req;
+    const struct sig_options *opt;
+    struct sig_result *res;
+    int presign;
+    int sign_token;          /* token present and part of the signature */
+    char scope[160];         /* "yyyymmdd/region/service/aws4_request" */
+    struct hdr *hdrs;
+    size_t nhdrs;
+    struct qset qs;
+};
+
+static int check_inputs(const struct sig_request *req, const struct sig_options *opt,
+                        struct lk_error *err)
+{
+    if (!req || !opt || str_empty(req->method) || !req->path || str_empty(opt->region) ||
+        str_empty(opt->service) || str_empty(opt->creds.access_key_id) ||
+        !opt->creds.secret_access_key || (req->query_count && !req->query) ||
+        (req->header_count && !req->headers) || (req->body_len && !req->body))
+        return err_set(err, LK_INVALID_ARG, "sigv4: incomplete request or options");
+    int has_host = 0;
+    for (size_t i = 0; i < req->header_count; i++) {
+        if (str_empty(req->headers[i].name) || !req->headers[i].value)
+            return err_set(err, LK_INVALID_ARG, "sigv4: header %zu has no name or value", i);
+        if (names_equal(req->headers[i].name, "host"))
+            has_host = 1;
+    }
+    for (size_t i = 0; i < req->query_count; i++)
+        if (!req->query[i].name)
+            return err_set(err, LK_INVALID_ARG, "sigv4: query parameter %zu has no name", i);
+    if (!has_host)
+        return err_set(err, LK_INVALID_ARG, "sigv4: the request has no Host header");
+    return LK_OK;
+}
+
+static int collect_headers(struct signing *s)
+{
+    const struct sig_request *req = s->req;
+    struct sig_result *res = s->res;
+    s->hdrs = malloc((req->header_count + 3) * sizeof *s->hdrs);
+    if (!s->hdrs)
+        return LK_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < req->header_count; i++, n++)
+        s->hdrs[n] = (struct hdr){req->headers[i].name, req->headers[i].value, n};
+    if (!s->presign) {
+        s->hdrs[n] = (struct hdr){"x-amz-date", res->amz_date, n};
+        n++;
+        if (s->sign_token) {
+            s->hdrs[n] = (struct hdr){"x-amz-security-token", s->opt->creds.session_token, n};
+            n++;
+        }
+        if (s->opt->sign_body) {
+            s->hdrs[n] = (struct hdr){"x-amz-content-sha256", res->payload_hash, n};
+            n++;
+        }
+    }
+    s->nhdrs = n;
+    qsort(s->hdrs, n, sizeof *s->hdrs, hdr_cmp);
+    return LK_OK;
+}
+
+static int canonical_uri(const struct signing *s, struct lk_buf *out)
+{
+    const char *path = s->req->path;
+    size_t len = strlen(path);
+    int rc;
+    if (len == 0)
+        return buf_append_byte(out, '/');
+    if (!s->opt->normalize_path && !s->opt->double_encode)
+        return buf_append(out, path, len);
+    struct lk_buf norm;
+    buf_init(&norm, SIG_MAX_BYTES);
+    if (s->opt->normalize_path) {
+        TRY(sig_normalize_path(&norm, path, len));
+    } else {
+        TRY(buf_append(&norm, path, len));
+    }
+    if (s->opt->double_encode) {
+        TRY(sig_uri_encode(out, norm.data, norm.len, 1));
+    } else {
+        TRY(buf_append(out, norm.data, norm.len));
+    }
+cleanup:
+    buf_cleanup(&norm);
+    return rc;
+}
+
+static long clamp_expires(long e)
+{
+    return e < 1 ? 1 : (e > SIG_EXPIRES_MAX ? SIG_EXPIRES_MAX : e);
+}
+
+/* The X-Amz-* parameters of query signing, in the canonical set and (encoded, in the order
+ * the suite and the SDKs write them) in res->query. */
+static int add_auth_params(struct signing *s)
+{
+    const struct sig_options *opt = s->opt;
+    struct sig_result *res = s->res;
+    char credential[512];
+    char expires[24];
+    int rc;
+    int n = snprintf(credential, sizeof credential, "%s/%s", opt->creds.access_key_id, s->scope);
+    if (n < 0 || (size_t)n >= sizeof credential)
+        return LK_INVALID_ARG;
+    snprintf(expires, sizeof expires, "%ld", clamp_expires(opt->expires_s));
+    const struct sig_param p[] = {
+        {"X-Amz-Algorithm", SIG_ALGORITHM},
+        {"X-Amz-Credential", credential},
+        {"X-Amz-Date", res->amz_date},
+        {"X-Amz-SignedHeaders", buf_cstr(&res->signed_headers)},
+        {"X-Amz-Expires", expires},
+        {"X-Amz-Security-Token", opt->creds.session_token},
+    };
+    size_t np = str_empty(opt->creds.session_token) ? 5 : 6;
+    for (size_t i = 0; i < np; i++) {
+        if (i < 5 || s->sign_token)
+            TRY(qset_add(&s->qs, p[i].name, p[i].value));
+        if (i)
+            TRY(buf_append_byte(&res->query, '&'));
+        TRY(buf_append_str(&res->query, p[i].name));
+        TRY(buf_append_byte(&res->query, '='));
+        TRY(sig_uri_encode(&res->query, p[i].value, strlen(p[i].value), 0));
+    }
+cleanup:
+    return rc;
+}
+
+static int build_canonical_request(struct signing *s)
+{
+    const struct sig_request *req = s->req;
+    struct sig_result *res = s->res;
+    struct lk_buf *creq = &res->canonical_request;
+    struct lk_buf hblock;
+    int rc;
+    buf_init(&hblock, SIG_MAX_BYTES);
+    TRY(collect_headers(s));
+    TRY(canonical_headers(s->hdrs, s->nhdrs, &hblock, &res->signed_headers));
+    for (size_t i = 0; i < req->query_count; i++)
+        TRY(qset_add(&s->qs, req->query[i].name, req->query[i].value));
+    if (s->presign)
+        TRY(add_auth_params(s));
+    qset_sort(&s->qs);
+
+    TRY(buf_append_str(creq, req->method));
+    TRY(buf_append_byte(creq, '\n'));
+    TRY(canonical_uri(s, creq));
+    TRY(buf_append_byte(creq, '\n'));
+    TRY(qset_write(&s->qs, creq));
+    TRY(buf_append_byte(creq, '\n'));
+    TRY(buf_append(creq, hblock.data, hblock.len));
+    TRY(buf_append(creq, res->signed_headers.data, res->signed_headers.len));
+    TRY(buf_append_byte(creq, '\n'));
+    TRY(buf_append_str(creq, res->payload_hash));
+cleanup:
+    buf_cleanup(&hblock);
+    return rc;
+}
+
+static int compute_signature(struct signing *s)
+{
+    struct sig_result *res = s->res;
+    char creq_hash[65];
+    char date8[9];
+    unsigned char key[32], sig[32];
+    int rc;
+    memcpy(date8, res->amz_date, 8);
+    date8[8] = '\0';
+    TRY(sig_sha256_hex(res->canonical_request.data, res->canonical_request.len, creq_hash));
+    TRY(buf_appendf(&res->string_to_sign, "%s\n%s\n%s\n%s", SIG_ALGORITHM, res->amz_date,
+                    s->scope, creq_hash));
+    /* The cache is keyed on the scope without its constant "/aws4_request" tail. */
+    char short_scope[160];
+    size_t scope_len = strlen(s->scope) - strlen("/aws4_request");
+    memcpy(short_scope, s->scope, scope_len);
+    short_scope[scope_len] = '\0';
+    TRY(get_signing_key(s->opt, short_scope, date8, key));
+    TRY(hmac(key, 32, res->string_to_sign.data, res->string_to_sign.len, sig));
+    hex_encode(sig, 32, res->signature);
+cleanup:
+    OPENSSL_cleanse(key, sizeof key);
+    return rc;
+}
+
+static int finish_headers(struct signing *s)
+{
+    const struct sig_options *opt = s->opt;
+    struct sig_result *res = s->res;
+    int rc;
+    TRY(buf_appendf(&res->authorization, "%s Credential=%s/%s, SignedHeaders=%s, Signature=%s",
+                    SIG_ALGORITHM, opt->creds.access_key_id, s->scope,
+                    buf_cstr(&res->signed_headers), res->signature));
+    size_t n = 0;
+    if (!str_empty(opt->creds.session_token))
+        res->added[n++] = (struct sig_header){"X-Amz-Security-Token", opt->creds.session_token};
+    res->added[n++] = (struct sig_header){"X-Amz-Date", res->amz_date};
+    if (opt->sign_body)
+        res->added[n++] = (struct sig_header){"x-amz-content-sha256", res->payload_hash};
+    res->added[n++] = (struct sig_header){"Authorization", buf_cstr(&res->authorization)};
+    res->added_count = n;
+cleanup:
+    return rc;
+}
+
+static int sign(const struct sig_request *req, const struct sig_options *opt, int presign,
+                struct sig_result *res, struct lk_error *err)
+{
+    struct signing s = {.req = req, .opt = opt, .res = res, .presign = presign};
+    buf_init(&s.qs.text, SIG_MAX_BYTES);
+    int rc = check_inputs(req, opt, err);
+    if (rc != LK_OK)
+        return rc;
+    result_reset(res);
+    s.sign_token = !str_empty(opt->creds.session_token) && !opt->omit_session_token;
+    if (sig_format_amz_date(opt->now, res->amz_date) != LK_OK)
+        return err_set(err, LK_INVALID_ARG, "sigv4: signing time out of range");
+    int n = snprintf(s.scope, sizeof s.scope, "%.8s/%s/%s/aws4_request", res->amz_date,
+                     opt->region, opt->service);
+    if (n < 0 || (size_t)n >= sizeof s.scope)
+        return err_set(err, LK_INVALID_ARG, "sigv4: region or service name too long");
+    if (opt->payload_hash) {
+        size_t len = strlen(opt->payload_hash);
+        if (len >= sizeof res->payload_hash)
+            return err_set(err, LK_INVALID_ARG, "sigv4: payload hash too long");
+        memcpy(res->payload_hash, opt->payload_hash, len + 1);
+    } else {
+        TRY(sig_sha256_hex(req->body ? req->body : "", req->body_len, res->payload_hash));
+    }
+    TRY(build_canonical_request(&s));
+    TRY(compute_signature(&s));
+    if (presign) {
+        TRY(buf_appendf(&res->query, "&X-Amz-Signature=%s", res->signature));
+    } else {
+        TRY(finish_headers(&s));
+    }
+cleanup:
+    free(s.hdrs);
+    free(s.qs.items);
+    buf_cleanup(&s.qs.text);
+    if (rc != LK_OK)
+        err_set(err, rc, "sigv4: signing failed (%s)", err_default_message(rc));
+    return rc;
+}
+
+int sig_sign_headers(const struct sig_request *req, const struct sig_options *opt,
+                     struct sig_result *res, struct lk_error *err)
+{
+    return sign(req, opt, 0, res, err);
+}
+
+int sig_presign(const struct sig_request *req, const struct sig_options *opt,
+                struct sig_result *res, struct lk_error *err)
+{
+    return sign(req, opt, 1, res, err);
+}
