@@ -1,8 +1,211 @@
-/* Placeholder entry point; the runtime work replaces it. */
+/* The bootstrap Lambda executes: picks Lambda mode (the Runtime API loop) or local mode
+ * (`--event FILE`, one event, no Lambda), and nothing else. */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-int main(void)
+#include "lookout/log.h"
+#include "lookout/pipeline.h"
+#include "lookout/runtime.h"
+
+#define EXIT_USAGE 2
+#define LOCAL_TIMEOUT_DEFAULT_S 60
+#define LOCAL_TIMEOUT_MAX_S 86400
+
+/* Every environment variable the program reads; --help prints this table and README.md
+ * mirrors it. */
+static const char *const ENV_VARS[][2] = {
+    {"AWS_LAMBDA_RUNTIME_API", "host:port of the Lambda Runtime API (set by Lambda)"},
+    {"AWS_LAMBDA_LOG_FORMAT", "Text (default) or JSON: one JSON object per log line"},
+    {"AWS_LAMBDA_LOG_LEVEL", "lowest level logged: TRACE, DEBUG, INFO (default), WARN, ERROR, FATAL"},
+    {"_X_AMZN_TRACE_ID", "X-Ray trace header; set per invoke from Lambda-Runtime-Trace-Id"},
+    {"ALERT_TOPIC_ARN", "required: the SNS topic ARN alerts are published to"},
+    {"ALERT_LABELS", "comma-separated labels that raise an alert"},
+    {"MIN_CONFIDENCE", "lowest label confidence kept, 0..100 (default 80)"},
+    {"MAX_LABELS", "most labels asked of Rekognition per frame"},
+    {"PRESIGN_TTL_S", "lifetime of the snapshot link in the alert, seconds"},
+    {"SNAPSHOT_BUCKET", "S3 bucket the alert snapshot is written to"},
+    {"SNAPSHOT_PREFIX", "key prefix of alert snapshots"},
+    {"KVS_WINDOW_MS", "time window of KVS frames fetched around a fragment, ms"},
+    {"AWS_ACCESS_KEY_ID", "credentials (set by Lambda from the execution role)"},
+    {"AWS_SECRET_ACCESS_KEY", "credentials (never logged)"},
+    {"AWS_SESSION_TOKEN", "credentials (never logged)"},
+    {"AWS_REGION", "region of the AWS calls (set by Lambda)"},
+    {"AWS_DEFAULT_REGION", "region when AWS_REGION is not set"},
+    {"AWS_ENDPOINT_URL", "endpoint override for every AWS service (local emulators)"},
+    {"AWS_ENDPOINT_URL_<SERVICE>", "endpoint override for one service, e.g. AWS_ENDPOINT_URL_S3"},
+    {"AWS_MAX_ATTEMPTS", "attempts per AWS call, retries included"},
+    {"SSL_CERT_FILE", "CA bundle for HTTPS"},
+    {"LOOKOUT_LOCAL_TIMEOUT_S", "--event only: the invoke's time budget, seconds (default 60)"},
+};
+
+static void print_help(FILE *out)
 {
-    fputs("kvs-lookout: not built yet\n", stderr);
-    return 1;
+    fputs("usage: bootstrap [--event FILE | --help]\n\n"
+          "Without arguments, runs as an AWS Lambda custom runtime: takes events from the\n"
+          "Runtime API at AWS_LAMBDA_RUNTIME_API until Lambda stops it.\n\n"
+          "  --event FILE  run one event (a JSON file, or - for stdin) through the handler\n"
+          "                outside Lambda; print the response JSON on stdout and exit 0, or\n"
+          "                print the Lambda error JSON and exit 1\n"
+          "  --help        print this help\n\n"
+          "Logs go to stderr. Environment variables:\n",
+          out);
+    for (size_t i = 0; i < sizeof(ENV_VARS) / sizeof(ENV_VARS[0]); i++)
+        fprintf(out, "  %-27s %s\n", ENV_VARS[i][0], ENV_VARS[i][1]);
+}
+
+static int adapt_handler(void *ctx, const struct rt_invocation *inv, struct lk_view event,
+                         struct lk_buf *response, struct lk_error *err)
+{
+    return pl_app_handle(ctx, inv, event, response, err);
+}
+
+/* ---- local mode ---- */
+
+static int read_event(const char *path, struct lk_buf *event, struct lk_error *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return err_set(err, LK_IO, "cannot open %s", path);
+    int rc = LK_OK;
+    char chunk[64 * 1024];
+    size_t n;
+    while (rc == LK_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = buf_append(event, chunk, n);
+    if (rc != LK_OK)
+        err_set(err, rc, "%s: event larger than %zu bytes", path, event->max);
+    else if (ferror(f))
+        rc = err_set(err, LK_IO, "cannot read %s", path);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+static int64_t local_deadline_ms(void)
+{
+    int64_t budget_s = LOCAL_TIMEOUT_DEFAULT_S;
+    const char *v = getenv("LOOKOUT_LOCAL_TIMEOUT_S");
+    if (v && *v) {
+        char *end;
+        long long s = strtoll(v, &end, 10);
+        if (*end == '\0' && s > 0 && s <= LOCAL_TIMEOUT_MAX_S)
+            budget_s = s;
+        else
+            LOG_WARN("LOOKOUT_LOCAL_TIMEOUT_S=%s is not 1..%d seconds; using %d", v,
+                     LOCAL_TIMEOUT_MAX_S, LOCAL_TIMEOUT_DEFAULT_S);
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + budget_s * 1000;
+}
+
+/* A request id for the log lines of a local run: 32 hex digits of clock and pid, enough to
+ * tell runs apart. */
+static void local_request_id(char *out, size_t cap)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(out, cap, "local-%08lx-%08lx-%06lx", (unsigned long)ts.tv_sec,
+             (unsigned long)ts.tv_nsec, (unsigned long)getpid());
+}
+
+static int print_buf(const struct lk_buf *b)
+{
+    fwrite(b->data ? b->data : "", 1, b->len, stdout);
+    fputc('\n', stdout);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+static int run_local(const char *path)
+{
+    struct pl_app *app = NULL;
+    struct lk_buf event, response;
+    buf_init(&event, RT_PAYLOAD_MAX_BYTES);
+    buf_init(&response, RT_PAYLOAD_MAX_BYTES);
+    char request_id[64];
+    local_request_id(request_id, sizeof(request_id));
+    struct rt_invocation inv = {.request_id = request_id,
+                                .deadline_ms = local_deadline_ms(),
+                                .trace_id = getenv("_X_AMZN_TRACE_ID")};
+    struct lk_error err;
+    err_clear(&err);
+    int rc = pl_app_new(&app, &err);
+    if (rc == LK_OK)
+        rc = read_event(path, &event, &err);
+    if (rc == LK_OK) {
+        log_set_context(inv.request_id, inv.trace_id);
+        rc = pl_app_handle(app, &inv, buf_view(&event), &response, &err);
+        log_set_context(NULL, NULL);
+    }
+    int status = 0;
+    if (rc == LK_OK) {
+        status = print_buf(&response);
+    } else {
+        LOG_ERROR("%s: %s", err_lambda_type(rc), err.message);
+        buf_reset(&response);
+        rt_error_body(&response, &err);
+        print_buf(&response);
+        status = 1;
+    }
+    pl_app_free(app);
+    buf_cleanup(&event);
+    buf_cleanup(&response);
+    return status;
+}
+
+/* ---- Lambda mode ---- */
+
+static int run_lambda(void)
+{
+    const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
+    if (!api || !*api) {
+        fputs("bootstrap: AWS_LAMBDA_RUNTIME_API is not set: this program runs inside AWS "
+              "Lambda. To run one event locally: bootstrap --event FILE (see --help)\n",
+              stderr);
+        return 1;
+    }
+    struct rt_client *client = NULL;
+    struct pl_app *app = NULL;
+    struct lk_error err;
+    err_clear(&err);
+    int status = 1;
+    if (rt_client_new(&client, api, &err) != LK_OK) {
+        LOG_FATAL("cannot start the Runtime API client: %s", err.message);
+        goto cleanup;
+    }
+    if (pl_app_new(&app, &err) != LK_OK) {
+        LOG_FATAL("init failed: %s: %s", err_lambda_type(err.code), err.message);
+        struct lk_error post_err;
+        if (rt_post_init_error(client, &err, &post_err) != LK_OK)
+            LOG_ERROR("%s", post_err.message);
+        goto cleanup;
+    }
+    int rc = rt_run(client, adapt_handler, app, &err);
+    if (rc == LK_RUNTIME_API && err.http_status >= 500)
+        LOG_INFO("the Runtime API asked the runtime to exit: %s", err.message);
+    else
+        LOG_FATAL("runtime loop ended: %s", err.message);
+cleanup:
+    pl_app_free(app);
+    rt_client_free(client);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    log_configure_from_env();
+    if (argc == 1)
+        return run_lambda();
+    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+        print_help(stdout);
+        return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "--event") == 0)
+        return run_local(argv[2]);
+    fputs("bootstrap: unknown arguments\n", stderr);
+    print_help(stderr);
+    return EXIT_USAGE;
 }
