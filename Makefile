@@ -4,7 +4,14 @@ BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test demo package bench fuzz format clean
+# The lean Lambda build runs on Debian (apt-get) or on Amazon Linux 2023 (dnf: the image of
+# `sam build --use-container`); docs/packaging.md says what each needs.
+LEAN_HOST ?= $(if $(shell command -v apt-get 2>/dev/null),debian,$(if $(shell command -v dnf 2>/dev/null),al2023,unknown))
+LEAN_DEPS = $(if $(filter debian,$(LEAN_HOST)),deps)
+LAMBDA_DIR ?= $(BUILD)/lambda
+LEAN_ENV = LEAN_HOST=$(LEAN_HOST) JOBS=$(JOBS) LAMBDA_DIR=$(LAMBDA_DIR)
+
+.PHONY: all deps build test demo package bench fuzz format clean build-LookoutFunction
 
 all: build
 
@@ -21,8 +28,17 @@ test: deps
 demo: build
 	python3 tests/emulator/demo.py --build-dir $(BUILD)
 
-package: deps
-	scripts/package.sh
+package: $(LEAN_DEPS)
+	$(LEAN_ENV) scripts/package.sh
+
+# What `sam build` runs for the function LookoutFunction (Metadata: BuildMethod: makefile),
+# with ARTIFACTS_DIR set: the lean bootstrap and its CA roots, without the zip.
+build-LookoutFunction: $(LEAN_DEPS)
+	$(if $(ARTIFACTS_DIR),,$(error ARTIFACTS_DIR is not set; sam build sets it))
+	$(LEAN_ENV) PACKAGE_ZIP= scripts/package.sh
+	mkdir -p "$(ARTIFACTS_DIR)"
+	cp -R "$(LAMBDA_DIR)/." "$(ARTIFACTS_DIR)/"
+	chmod 755 "$(ARTIFACTS_DIR)/bootstrap"
 
 bench: build
 	bench/run
