@@ -311,8 +311,11 @@ static int perform(struct rt_client *c, const char *what, struct lk_buf *body, l
         c->body = NULL;
         if (!is_connect_failure(cc))
             break;
-        if (backoff_ms[attempt])
+        if (backoff_ms[attempt]) {
+            LOG_WARN("%s: Runtime API unreachable (%s); retrying in %ld ms", what,
+                     curl_easy_strerror(cc), backoff_ms[attempt]);
             sleep_ms(backoff_ms[attempt]);
+        }
     }
     if (cc == CURLE_WRITE_ERROR && body)
         return err_set(err, LK_TOO_LARGE, "%s: body larger than %zu bytes", what, body->max);

@@ -112,10 +112,12 @@ class Headers:
 
 
 class Request:
-    """One request the runtime made, and what the API answered."""
+    """One request the runtime made, and what the API answered. peer is the client's
+    (host, port): one port for every request means one connection, reused."""
 
-    def __init__(self, method, path, headers, body, t):
+    def __init__(self, method, path, headers, body, t, peer=None):
         self.method, self.path, self.headers, self.body, self.t = method, path, headers, body, t
+        self.peer = peer
         self.status = None
         self.answer = b""
 
@@ -224,8 +226,8 @@ class RuntimeAPI:
         """Queues one event; returns its Invocation.
 
         payload: bytes, str, or anything JSON-serialisable. trace_id: True for a fresh X-Ray
-        header, None for none, or a string. headers: extra or replacement headers sent as
-        given. omit: names of headers to leave out (request id included).
+        header, None for none, or a string. omit: names of the usual headers to leave out
+        (request id included). headers: extra headers, sent as given, after omit applies.
         """
         if isinstance(payload, str):
             payload = payload.encode()
@@ -239,10 +241,9 @@ class RuntimeAPI:
         sent = {H_REQUEST_ID: request_id, H_DEADLINE: str(deadline_ms), H_ARN: function_arn,
                 H_TRACE: trace_id, H_CLIENT_CONTEXT: client_context, H_COGNITO: cognito_identity,
                 H_TENANT: tenant_id, "Content-Type": content_type}
-        for k, v in (headers or {}).items():
-            sent[k] = v
         omitted = {o.lower() for o in omit}
         sent = {k: v for k, v in sent.items() if v is not None and k.lower() not in omitted}
+        sent.update(headers or {})
         inv = Invocation(request_id, bytes(payload), sent)
         with self._cond:
             self.invocations.append(inv)
@@ -448,7 +449,8 @@ class RuntimeAPI:
                 t = time.perf_counter()
                 path = self.path.split("?", 1)[0]
                 headers = Headers(self.headers.items())
-                rec = Request(method, path, headers, body if api.record_bodies else None, t)
+                rec = Request(method, path, headers, body if api.record_bodies else None, t,
+                              self.client_address)
                 if api.record_requests:
                     with api._cond:
                         api.requests.append(rec)
