@@ -1,0 +1,151 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include <turbojpeg.h>
+
+#include "img_internal.h"
+
+#define MIN_QUALITY 40
+
+/* Decodes data to RGB scaled so its longest side is at most side. */
+struct rgb_job {
+    unsigned src_w, src_h, side;
+    struct img_resampler rs;
+    int ready;
+    struct lk_error *err;
+};
+
+static int rgb_row(void *ctx, const unsigned char *row, unsigned y)
+{
+    struct rgb_job *j = ctx;
+    if (!j->ready) {
+        unsigned w, h;
+        img_fit_size(j->src_w, j->src_h, j->side, &w, &h);
+        int rc = img_resampler_init(&j->rs, j->src_w, j->src_h, w, h, 3, j->err);
+        if (rc != LK_OK)
+            return rc;
+        j->ready = 1;
+    }
+    return img_resampler_row(&j->rs, row, y);
+}
+
+static int decode_rgb(const unsigned char *d, size_t len, enum img_format f, unsigned side,
+                      struct img_resampler *rs, struct lk_error *err)
+{
+    struct rgb_job j;
+    memset(&j, 0, sizeof(j));
+    j.side = side;
+    j.err = err;
+    int rc;
+    if (f == IMG_FORMAT_JPEG) {
+        rc = img_jpeg_scaled_size(d, len, side, &j.src_w, &j.src_h, err);
+        unsigned w, h;
+        if (rc == LK_OK)
+            rc = img_jpeg_decode(d, len, 3, side, rgb_row, &j, &w, &h, err);
+    } else {
+        struct img_png_header h;
+        rc = img_png_header(d, len, &h, err);
+        j.src_w = h.width;
+        j.src_h = h.height;
+        if (rc == LK_OK)
+            rc = img_png_decode(d, len, 3, rgb_row, &j, err);
+    }
+    if (rc == LK_OK && !j.ready)
+        rc = err_set(err, LK_BAD_IMAGE, "the image has no rows");
+    if (rc != LK_OK)
+        img_resampler_cleanup(&j.rs);
+    else
+        *rs = j.rs;
+    return rc;
+}
+
+static int encode(const unsigned char *rgb, unsigned w, unsigned h, int quality,
+                  struct lk_buf *out, struct lk_error *err)
+{
+    tjhandle tj = tjInitCompress();
+    if (!tj)
+        return err_set(err, LK_NOMEM, "JPEG: TurboJPEG could not start");
+    unsigned char *jpeg = NULL;
+    unsigned long size = 0;
+    int rc = LK_OK;
+    if (tjCompress2(tj, rgb, (int)w, 0, (int)h, TJPF_RGB, &jpeg, &size, TJSAMP_420, quality, 0) !=
+        0)
+        rc = err_set(err, LK_BAD_IMAGE, "JPEG encode: %s", tjGetErrorStr2(tj));
+    if (rc == LK_OK) {
+        buf_reset(out);
+        rc = buf_append(out, jpeg, size);
+        if (rc != LK_OK)
+            err_set(err, rc, "the re-encoded JPEG (%lu bytes) does not fit the buffer", size);
+    }
+    tjFree(jpeg);
+    tjDestroy(tj);
+    return rc;
+}
+
+/* The first target side: the image's own, or IMG_REK_TARGET_SIDE for an oversized one
+ * (more when its short side would fall under the minimum). 0 when it cannot fit. */
+static unsigned first_side(const struct img_info *in)
+{
+    unsigned longest = in->width > in->height ? in->width : in->height;
+    unsigned shortest = in->width > in->height ? in->height : in->width;
+    if (longest <= IMG_REK_MAX_SIDE)
+        return longest;
+    unsigned long long need =
+        ((unsigned long long)IMG_REK_MIN_SIDE * longest + shortest - 1) / shortest;
+    unsigned long long side = need > IMG_REK_TARGET_SIDE ? need : IMG_REK_TARGET_SIDE;
+    return side <= IMG_REK_MAX_SIDE ? (unsigned)side : 0;
+}
+
+static int reencode(const unsigned char *d, size_t len, const struct img_info *in, int quality,
+                    struct lk_buf *out, struct lk_error *err)
+{
+    unsigned side = first_side(in);
+    if (side == 0)
+        return err_set(err, LK_BAD_IMAGE, "%ux%u cannot be scaled within %u..%u px per side",
+                       in->width, in->height, IMG_REK_MIN_SIDE, IMG_REK_MAX_SIDE);
+    for (;;) {
+        struct img_resampler rs;
+        int rc = decode_rgb(d, len, in->format, side, &rs, err);
+        if (rc != LK_OK)
+            return rc;
+        unsigned w = rs.dst_w, h = rs.dst_h;
+        unsigned char *rgb = img_resampler_finish(&rs);
+        rc = encode(rgb, w, h, quality, out, err);
+        free(rgb);
+        if (rc != LK_OK || out->len <= IMG_REK_MAX_BYTES)
+            return rc;
+        unsigned next = side / 4 * 3;
+        unsigned short_next = (unsigned)((unsigned long long)(w < h ? w : h) * 3 / 4);
+        if (short_next < IMG_REK_MIN_SIDE)
+            return err_set(err, LK_BAD_IMAGE, "cannot re-encode %ux%u under %u bytes",
+                           in->width, in->height, IMG_REK_MAX_BYTES);
+        side = next;
+        quality = quality - 10 > MIN_QUALITY ? quality - 10 : MIN_QUALITY;
+    }
+}
+
+int img_fit_for_rekognition(const void *data, size_t len, int quality, struct lk_buf *out,
+                            struct lk_view *result, struct lk_error *err)
+{
+    result->ptr = NULL;
+    result->len = 0;
+    if (quality < 1 || quality > 100)
+        return err_set(err, LK_INVALID_ARG, "JPEG quality must be 1..100");
+    struct img_info in;
+    int rc = img_probe(data, len, &in, err);
+    if (rc != LK_OK)
+        return rc;
+    if (in.width < IMG_REK_MIN_SIDE || in.height < IMG_REK_MIN_SIDE)
+        return err_set(err, LK_BAD_IMAGE, "%ux%u is smaller than %u px on a side", in.width,
+                       in.height, IMG_REK_MIN_SIDE);
+    if (len <= IMG_REK_MAX_BYTES && in.width <= IMG_REK_MAX_SIDE &&
+        in.height <= IMG_REK_MAX_SIDE) {
+        result->ptr = data;
+        result->len = len;
+        return LK_OK;
+    }
+    rc = reencode(data, len, &in, quality, out, err);
+    if (rc == LK_OK)
+        *result = buf_view(out);
+    return rc;
+}

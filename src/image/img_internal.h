@@ -1,0 +1,61 @@
+/* Pieces shared inside the image module; not part of the public contract. */
+#ifndef LOOKOUT_IMG_INTERNAL_H
+#define LOOKOUT_IMG_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lookout/error.h"
+#include "lookout/image.h"
+
+/* Receives row y (0..height-1) of width pixels of 8-bit samples, channels per pixel. */
+typedef int (*img_row_fn)(void *ctx, const unsigned char *row, unsigned y);
+
+struct img_png_header {
+    unsigned width;
+    unsigned height;
+    unsigned bit_depth;
+    unsigned color_type;
+    unsigned interlace;
+};
+
+/* Reads and checks the signature and IHDR (dimension caps, valid depth/colour pairs). */
+int img_png_header(const unsigned char *d, size_t len, struct img_png_header *h,
+                   struct lk_error *err);
+/* Decodes every row to 8-bit gray (out_channels 1) or RGB (3) and hands it to fn. */
+int img_png_decode(const unsigned char *d, size_t len, unsigned out_channels, img_row_fn fn,
+                   void *ctx, struct lk_error *err);
+
+/* Decodes a JPEG to gray (channels 1) or RGB (3) at the smallest TurboJPEG scale whose
+ * longest side is at least min_side (full size when none is), rows handed to fn. */
+int img_jpeg_decode(const unsigned char *d, size_t len, unsigned channels, unsigned min_side,
+                    img_row_fn fn, void *ctx, unsigned *w_out, unsigned *h_out,
+                    struct lk_error *err);
+/* The size img_jpeg_decode will produce for that min_side. */
+int img_jpeg_scaled_size(const unsigned char *d, size_t len, unsigned min_side, unsigned *w,
+                         unsigned *h, struct lk_error *err);
+
+/* Box-filter downscaler fed one source row at a time, in order. */
+struct img_resampler {
+    unsigned src_w, src_h, dst_w, dst_h, channels;
+    unsigned *xmap;       /* source column -> destination column */
+    uint32_t *colcount;   /* source columns per destination column */
+    uint64_t *sums;       /* one destination row of sums */
+    unsigned band;        /* destination row being summed */
+    unsigned band_rows;   /* source rows summed into it */
+    unsigned char *out;   /* dst_w * dst_h * channels; handed over by finish */
+};
+
+/* dst sides are 1..src sides. */
+int img_resampler_init(struct img_resampler *r, unsigned src_w, unsigned src_h, unsigned dst_w,
+                       unsigned dst_h, unsigned channels, struct lk_error *err);
+/* An img_row_fn: ctx is the resampler. */
+int img_resampler_row(void *ctx, const unsigned char *row, unsigned y);
+/* Flushes and hands over the picture (free() it); the resampler is cleaned up. */
+unsigned char *img_resampler_finish(struct img_resampler *r);
+void img_resampler_cleanup(struct img_resampler *r);
+
+/* Destination size for src scaled so its longest side is at most max_side. */
+void img_fit_size(unsigned src_w, unsigned src_h, unsigned max_side, unsigned *w, unsigned *h);
+
+#endif

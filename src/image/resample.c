@@ -1,0 +1,103 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "img_internal.h"
+
+void img_fit_size(unsigned src_w, unsigned src_h, unsigned max_side, unsigned *w, unsigned *h)
+{
+    unsigned longest = src_w > src_h ? src_w : src_h;
+    if (longest <= max_side || longest == 0) {
+        *w = src_w;
+        *h = src_h;
+        return;
+    }
+    unsigned long long sw = (unsigned long long)src_w * max_side / longest;
+    unsigned long long sh = (unsigned long long)src_h * max_side / longest;
+    *w = sw ? (unsigned)sw : 1;
+    *h = sh ? (unsigned)sh : 1;
+}
+
+void img_resampler_cleanup(struct img_resampler *r)
+{
+    free(r->xmap);
+    free(r->colcount);
+    free(r->sums);
+    free(r->out);
+    memset(r, 0, sizeof(*r));
+}
+
+int img_resampler_init(struct img_resampler *r, unsigned src_w, unsigned src_h, unsigned dst_w,
+                       unsigned dst_h, unsigned channels, struct lk_error *err)
+{
+    memset(r, 0, sizeof(*r));
+    if (dst_w == 0 || dst_h == 0 || dst_w > src_w || dst_h > src_h || channels == 0 ||
+        channels > 4)
+        return err_set(err, LK_INVALID_ARG, "resampler: bad sizes");
+    unsigned long long out_bytes = (unsigned long long)dst_w * dst_h * channels;
+    if (out_bytes > IMG_MAX_PIXELS * 3)
+        return err_set(err, LK_BAD_IMAGE, "image too large to scale");
+    r->src_w = src_w;
+    r->src_h = src_h;
+    r->dst_w = dst_w;
+    r->dst_h = dst_h;
+    r->channels = channels;
+    r->xmap = malloc((size_t)src_w * sizeof(*r->xmap));
+    r->colcount = calloc(dst_w, sizeof(*r->colcount));
+    r->sums = calloc((size_t)dst_w * channels, sizeof(*r->sums));
+    r->out = calloc(1, (size_t)out_bytes);
+    if (!r->xmap || !r->colcount || !r->sums || !r->out) {
+        img_resampler_cleanup(r);
+        return err_set(err, LK_NOMEM, "out of memory scaling an image");
+    }
+    for (unsigned x = 0; x < src_w; x++) {
+        r->xmap[x] = (unsigned)((unsigned long long)x * dst_w / src_w);
+        r->colcount[r->xmap[x]]++;
+    }
+    return LK_OK;
+}
+
+static void flush_band(struct img_resampler *r)
+{
+    if (r->band_rows == 0 || r->band >= r->dst_h)
+        return;
+    unsigned char *dst = r->out + (size_t)r->band * r->dst_w * r->channels;
+    for (unsigned x = 0; x < r->dst_w; x++) {
+        uint64_t n = (uint64_t)r->colcount[x] * r->band_rows;
+        for (unsigned c = 0; c < r->channels; c++) {
+            size_t i = (size_t)x * r->channels + c;
+            dst[i] = (unsigned char)((r->sums[i] + n / 2) / n);
+        }
+    }
+    memset(r->sums, 0, (size_t)r->dst_w * r->channels * sizeof(*r->sums));
+    r->band_rows = 0;
+}
+
+int img_resampler_row(void *ctx, const unsigned char *row, unsigned y)
+{
+    struct img_resampler *r = ctx;
+    if (y >= r->src_h)
+        return LK_INVALID_ARG;
+    unsigned band = (unsigned)((unsigned long long)y * r->dst_h / r->src_h);
+    if (band != r->band) {
+        flush_band(r);
+        r->band = band;
+    }
+    unsigned ch = r->channels;
+    for (unsigned x = 0; x < r->src_w; x++) {
+        uint64_t *s = r->sums + (size_t)r->xmap[x] * ch;
+        const unsigned char *p = row + (size_t)x * ch;
+        for (unsigned c = 0; c < ch; c++)
+            s[c] += p[c];
+    }
+    r->band_rows++;
+    return LK_OK;
+}
+
+unsigned char *img_resampler_finish(struct img_resampler *r)
+{
+    flush_band(r);
+    unsigned char *out = r->out;
+    r->out = NULL;
+    img_resampler_cleanup(r);
+    return out;
+}

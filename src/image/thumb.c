@@ -1,0 +1,149 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "img_internal.h"
+
+#define THUMB_MAGIC "LKT1"
+#define THUMB_HEADER 8
+
+void img_thumb_cleanup(struct img_thumb *t)
+{
+    free(t->pixels);
+    memset(t, 0, sizeof(*t));
+}
+
+/* The JPEG path decodes first (at a TurboJPEG scale) and learns its size from that; the
+ * resampler is set up on the first row. */
+struct thumb_job {
+    unsigned src_w, src_h, max_side;
+    struct img_resampler rs;
+    int ready;
+    struct lk_error *err;
+};
+
+static int thumb_row(void *ctx, const unsigned char *row, unsigned y)
+{
+    struct thumb_job *j = ctx;
+    if (!j->ready) {
+        unsigned w, h;
+        img_fit_size(j->src_w, j->src_h, j->max_side, &w, &h);
+        int rc = img_resampler_init(&j->rs, j->src_w, j->src_h, w, h, 1, j->err);
+        if (rc != LK_OK)
+            return rc;
+        j->ready = 1;
+    }
+    return img_resampler_row(&j->rs, row, y);
+}
+
+static int thumb_jpeg(const unsigned char *d, size_t len, struct thumb_job *j,
+                      struct lk_error *err)
+{
+    int rc = img_jpeg_scaled_size(d, len, j->max_side, &j->src_w, &j->src_h, err);
+    if (rc != LK_OK)
+        return rc;
+    unsigned w, h;
+    return img_jpeg_decode(d, len, 1, j->max_side, thumb_row, j, &w, &h, err);
+}
+
+static int thumb_png(const unsigned char *d, size_t len, struct thumb_job *j,
+                     struct lk_error *err)
+{
+    struct img_png_header h;
+    int rc = img_png_header(d, len, &h, err);
+    if (rc != LK_OK)
+        return rc;
+    j->src_w = h.width;
+    j->src_h = h.height;
+    return img_png_decode(d, len, 1, thumb_row, j, err);
+}
+
+int img_thumbnail(const void *data, size_t len, unsigned max_side, struct img_thumb *out,
+                  struct lk_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (max_side == 0 || max_side > IMG_THUMB_MAX_SIDE)
+        return err_set(err, LK_INVALID_ARG, "thumbnail side must be 1..%u", IMG_THUMB_MAX_SIDE);
+    struct thumb_job j;
+    memset(&j, 0, sizeof(j));
+    j.max_side = max_side;
+    j.err = err;
+    int rc;
+    switch (img_detect(data, len)) {
+    case IMG_FORMAT_JPEG:
+        rc = thumb_jpeg(data, len, &j, err);
+        break;
+    case IMG_FORMAT_PNG:
+        rc = thumb_png(data, len, &j, err);
+        break;
+    default:
+        rc = err_set(err, LK_BAD_IMAGE, "not a JPEG or PNG image");
+        break;
+    }
+    if (rc == LK_OK && !j.ready)
+        rc = err_set(err, LK_BAD_IMAGE, "the image has no rows");
+    if (rc != LK_OK) {
+        img_resampler_cleanup(&j.rs);
+        return rc;
+    }
+    out->width = j.rs.dst_w;
+    out->height = j.rs.dst_h;
+    out->pixels = img_resampler_finish(&j.rs);
+    return LK_OK;
+}
+
+double img_motion_score(const struct img_thumb *prev, const struct img_thumb *cur,
+                        unsigned noise)
+{
+    if (!prev || !cur || !prev->pixels || !cur->pixels || prev->width == 0 ||
+        prev->height == 0 || cur->width == 0 || cur->height == 0)
+        return 1.0;
+    unsigned long long changed = 0;
+    for (unsigned y = 0; y < cur->height; y++) {
+        unsigned py = (unsigned)((unsigned long long)y * prev->height / cur->height);
+        for (unsigned x = 0; x < cur->width; x++) {
+            unsigned px = (unsigned)((unsigned long long)x * prev->width / cur->width);
+            int a = prev->pixels[(size_t)py * prev->width + px];
+            int b = cur->pixels[(size_t)y * cur->width + x];
+            changed += (unsigned)abs(a - b) > noise;
+        }
+    }
+    return (double)changed / ((double)cur->width * cur->height);
+}
+
+int img_thumb_serialize(const struct img_thumb *t, struct lk_buf *out)
+{
+    if (!t->pixels || t->width == 0 || t->height == 0 || t->width > IMG_THUMB_MAX_SIDE ||
+        t->height > IMG_THUMB_MAX_SIDE)
+        return LK_INVALID_ARG;
+    unsigned char head[THUMB_HEADER] = {'L', 'K', 'T', '1', (unsigned char)(t->width >> 8),
+                                        (unsigned char)t->width, (unsigned char)(t->height >> 8),
+                                        (unsigned char)t->height};
+    int rc = buf_reserve(out, THUMB_HEADER + (size_t)t->width * t->height);
+    if (rc == LK_OK)
+        rc = buf_append(out, head, sizeof(head));
+    if (rc == LK_OK)
+        rc = buf_append(out, t->pixels, (size_t)t->width * t->height);
+    return rc;
+}
+
+int img_thumb_deserialize(const void *data, size_t len, struct img_thumb *out,
+                          struct lk_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    const unsigned char *p = data;
+    if (!p || len < THUMB_HEADER || memcmp(p, THUMB_MAGIC, 4) != 0)
+        return err_set(err, LK_BAD_IMAGE, "thumbnail: no LKT1 header");
+    unsigned w = (unsigned)p[4] << 8 | p[5];
+    unsigned h = (unsigned)p[6] << 8 | p[7];
+    if (w == 0 || h == 0 || w > IMG_THUMB_MAX_SIDE || h > IMG_THUMB_MAX_SIDE ||
+        len - THUMB_HEADER != (size_t)w * h)
+        return err_set(err, LK_BAD_IMAGE, "thumbnail: size %ux%u does not match %zu bytes", w,
+                       h, len);
+    out->pixels = malloc((size_t)w * h);
+    if (!out->pixels)
+        return err_set(err, LK_NOMEM, "out of memory reading a thumbnail");
+    memcpy(out->pixels, p + THUMB_HEADER, (size_t)w * h);
+    out->width = w;
+    out->height = h;
+    return LK_OK;
+}
