@@ -100,10 +100,19 @@ int main(void)
     };
     struct sig_key_cache cache;
     struct sign_ctx s = {
-        .req = {.method = "POST", .path = "/", .headers = hdrs, .header_count = 3,
-                .body = body, .body_len = sizeof body - 1},
-        .opt = {.creds = {akid, secret, token}, .region = region, .service = "rekognition",
-                .now = 1700000000, .normalize_path = 1, .double_encode = 1, .cache = &cache},
+        .req = {.method = "POST",
+                .path = "/",
+                .headers = hdrs,
+                .header_count = 3,
+                .body = body,
+                .body_len = sizeof body - 1},
+        .opt = {.creds = {akid, secret, token},
+                .region = region,
+                .service = "rekognition",
+                .now = 1700000000,
+                .normalize_path = 1,
+                .double_encode = 1,
+                .cache = &cache},
     };
     sig_key_cache_init(&cache);
     sig_result_init(&s.res);
@@ -114,9 +123,13 @@ int main(void)
     sig_key_cache_cleanup(&cache);
 
     struct wire_ctx w = {
-        .cfg = {.access_key_id = akid, .secret_access_key = secret, .session_token = token,
-                .region = region, .max_attempts = 3},
-        .req = {.method = "GET", .bucket = "camera-frames",
+        .cfg = {.access_key_id = akid,
+                .secret_access_key = secret,
+                .session_token = token,
+                .region = region,
+                .max_attempts = 3},
+        .req = {.method = "GET",
+                .bucket = "camera-frames",
                 .path = "/111122223333_front-door_1700000000000_3f2a.jpg"},
     };
     printf("wire_prepare_s3_get %.0f requests/s\n", measure(op_wire, &w));

@@ -63,14 +63,14 @@ struct sig_header {
 };
 
 struct sig_param {
-    const char *name;   /* raw */
-    const char *value;  /* raw; "" for an empty value */
+    const char *name;  /* raw */
+    const char *value; /* raw; "" for an empty value */
 };
 
 /* Everything is borrowed for the duration of the call. */
 struct sig_request {
     const char *method;
-    const char *path;   /* wire form, already URI-encoded; "" is taken as "/" */
+    const char *path; /* wire form, already URI-encoded; "" is taken as "/" */
     const struct sig_param *query;
     size_t query_count;
     const struct sig_header *headers;
@@ -86,8 +86,8 @@ struct sig_request {
  */
 struct sig_key_cache {
     int valid;
-    char scope[128];        /* "yyyymmdd/region/service" */
-    char secret[128];       /* secrets longer than this are simply not cached */
+    char scope[128];  /* "yyyymmdd/region/service" */
+    char secret[128]; /* secrets longer than this are simply not cached */
     size_t secret_len;
     unsigned char key[32];
 };
@@ -99,15 +99,15 @@ void sig_key_cache_cleanup(struct sig_key_cache *cache);
 struct sig_options {
     struct sig_credentials creds;
     const char *region;
-    const char *service;            /* signing name: "s3", "sns", "kinesisvideo", ... */
-    time_t now;                     /* signing time, Unix seconds (UTC) */
-    int normalize_path;             /* remove dot and empty segments (not S3) */
-    int double_encode;              /* encode the wire path again (not S3) */
-    int sign_body;                  /* header signing: add and sign x-amz-content-sha256 (S3) */
-    int omit_session_token;         /* add the token after signing (a test-suite case only) */
-    const char *payload_hash;       /* NULL = hex SHA-256 of body; else this literal */
-    long expires_s;                 /* query signing: X-Amz-Expires, clamped to 1..604800 */
-    struct sig_key_cache *cache;    /* optional, caller-owned */
+    const char *service;         /* signing name: "s3", "sns", "kinesisvideo", ... */
+    time_t now;                  /* signing time, Unix seconds (UTC) */
+    int normalize_path;          /* remove dot and empty segments (not S3) */
+    int double_encode;           /* encode the wire path again (not S3) */
+    int sign_body;               /* header signing: add and sign x-amz-content-sha256 (S3) */
+    int omit_session_token;      /* add the token after signing (a test-suite case only) */
+    const char *payload_hash;    /* NULL = hex SHA-256 of body; else this literal */
+    long expires_s;              /* query signing: X-Amz-Expires, clamped to 1..604800 */
+    struct sig_key_cache *cache; /* optional, caller-owned */
 };
 
 /*
@@ -118,13 +118,13 @@ struct sig_options {
 struct sig_result {
     struct lk_buf canonical_request;
     struct lk_buf string_to_sign;
-    struct lk_buf signed_headers;    /* "host;x-amz-date" */
-    struct lk_buf authorization;     /* header signing: the Authorization value */
-    struct lk_buf query;             /* query signing: "X-Amz-Algorithm=...&X-Amz-Signature=..." */
-    char signature[65];              /* lower-case hex */
-    char amz_date[17];               /* "20150830T123600Z" */
-    char payload_hash[65];           /* hex SHA-256 or "UNSIGNED-PAYLOAD" */
-    struct sig_header added[4];      /* header signing: the headers to send, in order */
+    struct lk_buf signed_headers; /* "host;x-amz-date" */
+    struct lk_buf authorization;  /* header signing: the Authorization value */
+    struct lk_buf query;          /* query signing: "X-Amz-Algorithm=...&X-Amz-Signature=..." */
+    char signature[65];           /* lower-case hex */
+    char amz_date[17];            /* "20150830T123600Z" */
+    char payload_hash[65];        /* hex SHA-256 or "UNSIGNED-PAYLOAD" */
+    struct sig_header added[4];   /* header signing: the headers to send, in order */
     size_t added_count;
 };
 
@@ -153,8 +153,8 @@ int sig_normalize_path(struct lk_buf *out, const char *path, size_t len);
 int sig_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* kSigning from the secret and "yyyymmdd", region, service. */
-int sig_signing_key(const char *secret, const char *date8, const char *region,
-                    const char *service, unsigned char key_out[32]);
+int sig_signing_key(const char *secret, const char *date8, const char *region, const char *service,
+                    unsigned char key_out[32]);
 
 /* "yyyymmddThhmmssZ" for t (UTC). LK_INVALID_ARG when t cannot be represented. */
 int sig_format_amz_date(time_t t, char out[17]);

@@ -187,8 +187,8 @@ static int read_ca_file(struct aws_config *cfg)
     bundle_beside_exe(beside, sizeof beside);
     const char *candidates[] = {
         env("SSL_CERT_FILE"),
-        "/etc/pki/tls/certs/ca-bundle.crt",     /* Amazon Linux, the Lambda images */
-        "/etc/ssl/certs/ca-certificates.crt",   /* Debian */
+        "/etc/pki/tls/certs/ca-bundle.crt",   /* Amazon Linux, the Lambda images */
+        "/etc/ssl/certs/ca-certificates.crt", /* Debian */
         beside,
     };
     for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
@@ -196,7 +196,7 @@ static int read_ca_file(struct aws_config *cfg)
         if (c && *c && access(c, R_OK) == 0)
             return dup_into(&cfg->ca_file, c);
     }
-    return LK_OK;   /* NULL: curl's built-in default */
+    return LK_OK; /* NULL: curl's built-in default */
 }
 
 int aws_config_from_env(struct aws_config *cfg, struct lk_error *err)

@@ -12,11 +12,11 @@
 static const char HEX_LOWER[] = "0123456789abcdef";
 static const char HEX_UPPER[] = "0123456789ABCDEF";
 
-#define TRY(expr)                    \
-    do {                             \
-        rc = (expr);                 \
-        if (rc != LK_OK)             \
-            goto cleanup;            \
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        rc = (expr);                                                                               \
+        if (rc != LK_OK)                                                                           \
+            goto cleanup;                                                                          \
     } while (0)
 
 static void hex_encode(const unsigned char *in, size_t n, char *out)
@@ -30,8 +30,8 @@ static void hex_encode(const unsigned char *in, size_t n, char *out)
 
 static int is_unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
 }
 
 /* The white space botocore's str.split() and the suite's folded headers agree on. */
@@ -132,8 +132,8 @@ static int hmac(const void *key, size_t key_len, const void *msg, size_t msg_len
     return LK_OK;
 }
 
-int sig_signing_key(const char *secret, const char *date8, const char *region,
-                    const char *service, unsigned char key_out[32])
+int sig_signing_key(const char *secret, const char *date8, const char *region, const char *service,
+                    unsigned char key_out[32])
 {
     struct lk_buf k0;
     unsigned char k[32];
@@ -321,7 +321,7 @@ struct qp {
 };
 
 struct qset {
-    struct lk_buf text;     /* encoded names and values, back to back */
+    struct lk_buf text; /* encoded names and values, back to back */
     struct qp *items;
     size_t count, cap;
 };
@@ -404,8 +404,8 @@ struct signing {
     const struct sig_options *opt;
     struct sig_result *res;
     int presign;
-    int sign_token;          /* token present and part of the signature */
-    char scope[160];         /* "yyyymmdd/region/service/aws4_request" */
+    int sign_token;  /* token present and part of the signature */
+    char scope[160]; /* "yyyymmdd/region/service/aws4_request" */
     struct hdr *hdrs;
     size_t nhdrs;
     struct qset qs;
@@ -506,12 +506,9 @@ static int add_auth_params(struct signing *s)
         return LK_INVALID_ARG;
     snprintf(expires, sizeof expires, "%ld", clamp_expires(opt->expires_s));
     const struct sig_param p[] = {
-        {"X-Amz-Algorithm", SIG_ALGORITHM},
-        {"X-Amz-Credential", credential},
-        {"X-Amz-Date", res->amz_date},
-        {"X-Amz-SignedHeaders", buf_cstr(&res->signed_headers)},
-        {"X-Amz-Expires", expires},
-        {"X-Amz-Security-Token", opt->creds.session_token},
+        {"X-Amz-Algorithm", SIG_ALGORITHM}, {"X-Amz-Credential", credential},
+        {"X-Amz-Date", res->amz_date},      {"X-Amz-SignedHeaders", buf_cstr(&res->signed_headers)},
+        {"X-Amz-Expires", expires},         {"X-Amz-Security-Token", opt->creds.session_token},
     };
     size_t np = str_empty(opt->creds.session_token) ? 5 : 6;
     for (size_t i = 0; i < np; i++) {
@@ -568,8 +565,8 @@ static int compute_signature(struct signing *s)
     memcpy(date8, res->amz_date, 8);
     date8[8] = '\0';
     TRY(sig_sha256_hex(res->canonical_request.data, res->canonical_request.len, creq_hash));
-    TRY(buf_appendf(&res->string_to_sign, "%s\n%s\n%s\n%s", SIG_ALGORITHM, res->amz_date,
-                    s->scope, creq_hash));
+    TRY(buf_appendf(&res->string_to_sign, "%s\n%s\n%s\n%s", SIG_ALGORITHM, res->amz_date, s->scope,
+                    creq_hash));
     /* The cache is keyed on the scope without its constant "/aws4_request" tail. */
     char short_scope[160];
     size_t scope_len = strlen(s->scope) - strlen("/aws4_request");
@@ -615,8 +612,8 @@ static int sign(const struct sig_request *req, const struct sig_options *opt, in
     s.sign_token = !str_empty(opt->creds.session_token) && !opt->omit_session_token;
     if (sig_format_amz_date(opt->now, res->amz_date) != LK_OK)
         return err_set(err, LK_INVALID_ARG, "sigv4: signing time out of range");
-    int n = snprintf(s.scope, sizeof s.scope, "%.8s/%s/%s/aws4_request", res->amz_date,
-                     opt->region, opt->service);
+    int n = snprintf(s.scope, sizeof s.scope, "%.8s/%s/%s/aws4_request", res->amz_date, opt->region,
+                     opt->service);
     if (n < 0 || (size_t)n >= sizeof s.scope)
         return err_set(err, LK_INVALID_ARG, "sigv4: region or service name too long");
     if (opt->payload_hash) {

@@ -10,19 +10,19 @@
 #define WIRE_MAX_BYTES ((size_t)1024 * 1024)
 #define WIRE_MAX_HEADERS 64
 
-#define TRY(expr)                    \
-    do {                             \
-        rc = (expr);                 \
-        if (rc != LK_OK)             \
-            goto cleanup;            \
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        rc = (expr);                                                                               \
+        if (rc != LK_OK)                                                                           \
+            goto cleanup;                                                                          \
     } while (0)
 
 /* An endpoint split into the parts the URL and the Host header need. */
 struct endpoint {
-    struct lk_buf origin;   /* "https://host:port" as it goes in the URL */
-    struct lk_buf host;     /* Host header: lower-case, port only when not the default */
-    struct lk_buf prefix;   /* path of the endpoint itself, "" or "/base" */
-    int custom;             /* an override or base_url, not the public endpoint */
+    struct lk_buf origin; /* "https://host:port" as it goes in the URL */
+    struct lk_buf host;   /* Host header: lower-case, port only when not the default */
+    struct lk_buf prefix; /* path of the endpoint itself, "" or "/base" */
+    int custom;           /* an override or base_url, not the public endpoint */
 };
 
 static void endpoint_init(struct endpoint *ep)
@@ -117,8 +117,7 @@ static const char *dns_suffix(const char *region)
 
 /* Chooses the endpoint; *virtual_bucket is set when the bucket went into the host name. */
 static int resolve_endpoint(const struct aws_config *cfg, enum aws_service svc,
-                            const struct aws_request *req, struct endpoint *ep,
-                            int *virtual_bucket)
+                            const struct aws_request *req, struct endpoint *ep, int *virtual_bucket)
 {
     const char *override = req->base_url ? req->base_url : cfg->endpoint_url[svc];
     *virtual_bucket = 0;
@@ -136,8 +135,7 @@ static int resolve_endpoint(const struct aws_config *cfg, enum aws_service svc,
         TRY(buf_appendf(&url, "%s.", req->bucket));
         *virtual_bucket = 1;
     }
-    TRY(buf_appendf(&url, "%s.%s.%s", endpoint_prefix(svc), cfg->region,
-                    dns_suffix(cfg->region)));
+    TRY(buf_appendf(&url, "%s.%s.%s", endpoint_prefix(svc), cfg->region, dns_suffix(cfg->region)));
     TRY(endpoint_parse(ep, buf_cstr(&url)));
 cleanup:
     buf_cleanup(&url);
@@ -147,8 +145,8 @@ cleanup:
 /* The path as it goes on the wire (endpoint prefix included). S3 keys are encoded per
  * byte with '/' kept and never normalised; other services' paths are encoded the same way
  * once here, and the signer encodes them a second time for the canonical URI. */
-static int wire_path(enum aws_service svc, const struct aws_request *req,
-                     const struct endpoint *ep, int virtual_bucket, struct lk_buf *out)
+static int wire_path(enum aws_service svc, const struct aws_request *req, const struct endpoint *ep,
+                     int virtual_bucket, struct lk_buf *out)
 {
     const char *path = req->path ? req->path : "";
     int rc;
@@ -262,7 +260,7 @@ struct prepared {
     struct endpoint ep;
     struct lk_buf path;
     struct lk_buf url;
-    struct sig_param *params;   /* req->query in the signer's type */
+    struct sig_param *params; /* req->query in the signer's type */
 };
 
 static void prepared_init(struct prepared *p)
@@ -282,12 +280,11 @@ static void prepared_cleanup(struct prepared *p)
 }
 
 static int prepare_common(const struct aws_config *cfg, enum aws_service svc,
-                          const struct aws_request *req, struct prepared *p,
-                          struct lk_error *err)
+                          const struct aws_request *req, struct prepared *p, struct lk_error *err)
 {
     int rc, virtual_bucket = 0;
-    if ((unsigned)svc >= AWS_SVC_COUNT || !cfg || !cfg->access_key_id ||
-        !cfg->secret_access_key || !cfg->region)
+    if ((unsigned)svc >= AWS_SVC_COUNT || !cfg || !cfg->access_key_id || !cfg->secret_access_key ||
+        !cfg->region)
         return err_set(err, LK_INVALID_ARG, "aws request: no configuration for the service");
     if ((rc = check_request(req, err)) != LK_OK)
         return rc;
@@ -295,8 +292,8 @@ static int prepare_common(const struct aws_config *cfg, enum aws_service svc,
     if (!p->params)
         return err_set(err, LK_NOMEM, "aws request: out of memory");
     for (size_t i = 0; i < req->query_count; i++)
-        p->params[i] = (struct sig_param){req->query[i].name,
-                                          req->query[i].value ? req->query[i].value : ""};
+        p->params[i] =
+            (struct sig_param){req->query[i].name, req->query[i].value ? req->query[i].value : ""};
     rc = resolve_endpoint(cfg, svc, req, &p->ep, &virtual_bucket);
     if (rc == LK_INVALID_ARG)
         return err_set(err, rc, "aws request: endpoint for %s is not a usable URL",
@@ -310,8 +307,7 @@ static int prepare_common(const struct aws_config *cfg, enum aws_service svc,
     if (rc == LK_OK)
         rc = append_query(req, &p->url);
     if (rc != LK_OK)
-        return err_set(err, rc, "aws request: cannot build the URL (%s)",
-                       err_default_message(rc));
+        return err_set(err, rc, "aws request: cannot build the URL (%s)", err_default_message(rc));
     return LK_OK;
 }
 

@@ -14,11 +14,21 @@
 #include "lookout/aws.h"
 
 static const char *const ALL_VARS[] = {
-    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION",
-    "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
-    "AWS_ENDPOINT_URL_REKOGNITION", "AWS_ENDPOINT_URL_SNS", "AWS_ENDPOINT_URL_KINESIS_VIDEO",
-    "AWS_ENDPOINT_URL_KINESIS_VIDEO_ARCHIVED_MEDIA", "AWS_ENDPOINT_URL_DYNAMODB",
-    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_MAX_ATTEMPTS", "SSL_CERT_FILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_ENDPOINT_URL_REKOGNITION",
+    "AWS_ENDPOINT_URL_SNS",
+    "AWS_ENDPOINT_URL_KINESIS_VIDEO",
+    "AWS_ENDPOINT_URL_KINESIS_VIDEO_ARCHIVED_MEDIA",
+    "AWS_ENDPOINT_URL_DYNAMODB",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_MAX_ATTEMPTS",
+    "SSL_CERT_FILE",
 };
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -177,8 +187,11 @@ static struct aws_config config(void)
     static char akid[] = "AKIDEXAMPLE", secret[] = SECRET, token[] = TOKEN;
     static char region[16];
     snprintf(region, sizeof region, "%s", "eu-west-1");
-    return (struct aws_config){.access_key_id = akid, .secret_access_key = secret,
-                               .session_token = token, .region = region, .max_attempts = 3};
+    return (struct aws_config){.access_key_id = akid,
+                               .secret_access_key = secret,
+                               .session_token = token,
+                               .region = region,
+                               .max_attempts = 3};
 }
 
 static char *prepare_url(struct aws_config *cfg, enum aws_service svc,
@@ -193,8 +206,8 @@ static char *prepare_url(struct aws_config *cfg, enum aws_service svc,
     return url;
 }
 
-static void expect_url(struct aws_config *cfg, enum aws_service svc,
-                       const struct aws_request *req, const char *want)
+static void expect_url(struct aws_config *cfg, enum aws_service svc, const struct aws_request *req,
+                       const char *want)
 {
     char *url = prepare_url(cfg, svc, req);
     assert_string_equal(url, want);
@@ -239,8 +252,8 @@ static void hostile_bucket_and_key_are_encoded(void **state)
     (void)state;
     struct aws_config cfg = config();
     /* Not DNS-compatible: path style, the bucket encoded as one segment. */
-    struct aws_request req = {.method = "GET", .bucket = "Evil/../x?y#z@h",
-                              .path = "/a b/../c?d=e#f+g%h\xe1\x88\xb4"};
+    struct aws_request req = {
+        .method = "GET", .bucket = "Evil/../x?y#z@h", .path = "/a b/../c?d=e#f+g%h\xe1\x88\xb4"};
     expect_url(&cfg, AWS_SVC_S3, &req,
                "https://s3.eu-west-1.amazonaws.com/Evil%2F..%2Fx%3Fy%23z%40h"
                "/a%20b/../c%3Fd%3De%23f%2Bg%25h%E1%88%B4");
@@ -274,8 +287,12 @@ static void headers_sent_and_signed(void **state)
     struct aws_config cfg = config();
     const struct aws_header h[] = {{"Content-Type", "application/x-amz-json-1.1"},
                                    {"X-Amz-Target", "RekognitionService.DetectLabels"}};
-    struct aws_request req = {.method = "POST", .path = "/", .headers = h, .header_count = 2,
-                              .body = "{}", .body_len = 2};
+    struct aws_request req = {.method = "POST",
+                              .path = "/",
+                              .headers = h,
+                              .header_count = 2,
+                              .body = "{}",
+                              .body_len = 2};
     struct aws_wire_request w;
     assert_int_equal(aws_wire_prepare(&cfg, AWS_SVC_REKOGNITION, &req, 1700000000, &w, NULL),
                      LK_OK);
@@ -293,8 +310,8 @@ static void headers_sent_and_signed(void **state)
     /* S3 signs the body hash; a custom port stays in Host, a default one does not. */
     char ep[] = "http://localhost:4566";
     cfg.endpoint_url[AWS_SVC_S3] = ep;
-    req = (struct aws_request){.method = "PUT", .bucket = "b", .path = "/k", .body = "abc",
-                               .body_len = 3};
+    req = (struct aws_request){
+        .method = "PUT", .bucket = "b", .path = "/k", .body = "abc", .body_len = 3};
     assert_int_equal(aws_wire_prepare(&cfg, AWS_SVC_S3, &req, 1700000000, &w, NULL), LK_OK);
     assert_string_equal(header(&w, "Host"), "localhost:4566");
     assert_string_equal(header(&w, "x-amz-content-sha256"),
@@ -318,8 +335,8 @@ static void rejects_header_injection(void **state)
     struct aws_wire_request w;
     struct lk_error err;
     for (size_t i = 0; i < 3; i++) {
-        struct aws_request req = {.method = "GET", .path = "/", .headers = cases[i],
-                                  .header_count = 1};
+        struct aws_request req = {
+            .method = "GET", .path = "/", .headers = cases[i], .header_count = 1};
         assert_int_equal(aws_wire_prepare(&cfg, AWS_SVC_SNS, &req, 1700000000, &w, &err),
                          LK_INVALID_ARG);
         assert_null(w.url);

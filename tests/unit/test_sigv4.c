@@ -86,8 +86,8 @@ static char *decode(const char *s, size_t n)
 
 struct suite_case {
     char dir[1024];
-    struct lk_buf raw;          /* request.txt */
-    size_t head_len;            /* request line and header lines, each with its '\n' */
+    struct lk_buf raw; /* request.txt */
+    size_t head_len;   /* request line and header lines, each with its '\n' */
     size_t target_start, target_len;
     char *method;
     char *path;
@@ -254,8 +254,8 @@ static void expect_file(const char *dir, const char *file, const char *got, size
     buf_init(&want, 1 << 20);
     assert_int_equal(read_file(dir, file, &want), LK_OK);
     if (want.len != got_len || memcmp(want.data, got, got_len) != 0) {
-        print_error("%s/%s differs\n--- expected\n%s\n--- got\n%.*s\n", dir, file,
-                    buf_cstr(&want), (int)got_len, got);
+        print_error("%s/%s differs\n--- expected\n%s\n--- got\n%.*s\n", dir, file, buf_cstr(&want),
+                    (int)got_len, got);
         buf_cleanup(&want);
         fail();
     }
@@ -290,8 +290,8 @@ static void suite_header_case(void **state)
 
     assert_int_equal(buf_append(&signed_req, c.raw.data, c.head_len), LK_OK);
     for (size_t i = 0; i < res.added_count; i++)
-        assert_int_equal(buf_appendf(&signed_req, "%s:%s\n", res.added[i].name,
-                                     res.added[i].value), LK_OK);
+        assert_int_equal(buf_appendf(&signed_req, "%s:%s\n", res.added[i].name, res.added[i].value),
+                         LK_OK);
     assert_int_equal(buf_append_byte(&signed_req, '\n'), LK_OK);
     assert_int_equal(buf_append(&signed_req, c.body, c.body_len), LK_OK);
 
@@ -331,8 +331,7 @@ static void suite_query_case(void **state)
 
     expect_file(c.dir, "query-canonical-request.txt", res.canonical_request.data,
                 res.canonical_request.len);
-    expect_file(c.dir, "query-string-to-sign.txt", res.string_to_sign.data,
-                res.string_to_sign.len);
+    expect_file(c.dir, "query-string-to-sign.txt", res.string_to_sign.data, res.string_to_sign.len);
     expect_file(c.dir, "query-signature.txt", res.signature, strlen(res.signature));
     expect_file(c.dir, "query-signed-request.txt", signed_req.data, signed_req.len);
     buf_cleanup(&signed_req);
@@ -349,8 +348,11 @@ static const struct sig_credentials S3_DOC_CREDS = {
 
 static struct sig_options s3_doc_options(void)
 {
-    return (struct sig_options){.creds = S3_DOC_CREDS, .region = "us-east-1", .service = "s3",
-                                .now = S3_DOC_TIME, .sign_body = 1};
+    return (struct sig_options){.creds = S3_DOC_CREDS,
+                                .region = "us-east-1",
+                                .service = "s3",
+                                .now = S3_DOC_TIME,
+                                .sign_body = 1};
 }
 
 static void s3_doc_get_object_with_range(void **state)
@@ -358,20 +360,22 @@ static void s3_doc_get_object_with_range(void **state)
     (void)state;
     const struct sig_header h[] = {{"Host", "examplebucket.s3.amazonaws.com"},
                                    {"Range", "bytes=0-9"}};
-    struct sig_request req = {.method = "GET", .path = "/test.txt", .headers = h,
-                              .header_count = 2};
+    struct sig_request req = {
+        .method = "GET", .path = "/test.txt", .headers = h, .header_count = 2};
     struct sig_options opt = s3_doc_options();
     struct sig_result res;
     sig_result_init(&res);
     assert_int_equal(sig_sign_headers(&req, &opt, &res, NULL), LK_OK);
-    assert_string_equal(buf_cstr(&res.signed_headers), "host;range;x-amz-content-sha256;x-amz-date");
+    assert_string_equal(buf_cstr(&res.signed_headers),
+                        "host;range;x-amz-content-sha256;x-amz-date");
     assert_string_equal(res.payload_hash, EMPTY_SHA256);
     assert_string_equal(res.signature,
                         "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
-    assert_string_equal(buf_cstr(&res.authorization),
-                        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/"
-                        "aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
-                        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+    assert_string_equal(
+        buf_cstr(&res.authorization),
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/"
+        "aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
+        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
     sig_result_cleanup(&res);
 }
 
@@ -381,8 +385,12 @@ static void s3_doc_list_objects(void **state)
     const struct sig_header h[] = {{"Host", "examplebucket.s3.amazonaws.com"}};
     /* Given out of order: the canonical query sorts them. */
     const struct sig_param q[] = {{"prefix", "J"}, {"max-keys", "2"}};
-    struct sig_request req = {.method = "GET", .path = "/", .query = q, .query_count = 2,
-                              .headers = h, .header_count = 1};
+    struct sig_request req = {.method = "GET",
+                              .path = "/",
+                              .query = q,
+                              .query_count = 2,
+                              .headers = h,
+                              .header_count = 1};
     struct sig_options opt = s3_doc_options();
     struct sig_result res;
     sig_result_init(&res);
@@ -397,8 +405,8 @@ static void s3_doc_presigned_get(void **state)
 {
     (void)state;
     const struct sig_header h[] = {{"Host", "examplebucket.s3.amazonaws.com"}};
-    struct sig_request req = {.method = "GET", .path = "/test.txt", .headers = h,
-                              .header_count = 1};
+    struct sig_request req = {
+        .method = "GET", .path = "/test.txt", .headers = h, .header_count = 1};
     struct sig_options opt = s3_doc_options();
     opt.sign_body = 0;
     opt.payload_hash = SIG_UNSIGNED_PAYLOAD;
@@ -407,8 +415,8 @@ static void s3_doc_presigned_get(void **state)
     char creq_hash[65];
     sig_result_init(&res);
     assert_int_equal(sig_presign(&req, &opt, &res, NULL), LK_OK);
-    assert_int_equal(sig_sha256_hex(res.canonical_request.data, res.canonical_request.len,
-                                    creq_hash), LK_OK);
+    assert_int_equal(
+        sig_sha256_hex(res.canonical_request.data, res.canonical_request.len, creq_hash), LK_OK);
     assert_string_equal(creq_hash,
                         "3bfa292879f6447bbcda7001decf97f4a54dc650c8942174ae0a9121cf58ad04");
     assert_string_equal(res.signature,
@@ -440,8 +448,8 @@ static void get_vanilla_vectors(void **state)
     char creq_hash[65];
     sig_result_init(&res);
     assert_int_equal(sig_sign_headers(&req, &opt, &res, NULL), LK_OK);
-    assert_int_equal(sig_sha256_hex(res.canonical_request.data, res.canonical_request.len,
-                                    creq_hash), LK_OK);
+    assert_int_equal(
+        sig_sha256_hex(res.canonical_request.data, res.canonical_request.len, creq_hash), LK_OK);
     assert_string_equal(creq_hash,
                         "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63");
     assert_string_equal(res.signature,
@@ -528,9 +536,15 @@ static void normalize_path_rules(void **state)
 {
     (void)state;
     static const char *const cases[][2] = {
-        {"", "/"},           {"/", "/"},           {"//", "/"},
-        {"/a/../b", "/b"},   {"/a/./b/", "/a/b/"}, {"/../../a", "/a"},
-        {"/a//b//", "/a/b/"}, {"/a/..", "/"},      {"/.../a", "/.../a"},
+        {"", "/"},
+        {"/", "/"},
+        {"//", "/"},
+        {"/a/../b", "/b"},
+        {"/a/./b/", "/a/b/"},
+        {"/../../a", "/a"},
+        {"/a//b//", "/a/b/"},
+        {"/a/..", "/"},
+        {"/.../a", "/.../a"},
     };
     struct lk_buf b;
     buf_init(&b, 1024);
@@ -563,8 +577,8 @@ static struct aws_config s3_doc_config(void)
     static char akid[] = "AKIAIOSFODNN7EXAMPLE";
     static char secret[] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     static char region[] = "us-east-1";
-    return (struct aws_config){.access_key_id = akid, .secret_access_key = secret,
-                               .region = region, .max_attempts = 3};
+    return (struct aws_config){
+        .access_key_id = akid, .secret_access_key = secret, .region = region, .max_attempts = 3};
 }
 
 static const char *wire_header(const struct aws_wire_request *w, const char *prefix)
@@ -580,7 +594,9 @@ static void wire_prepare_matches_s3_doc_vector(void **state)
     (void)state;
     struct aws_config cfg = s3_doc_config();
     const struct aws_header h[] = {{"Range", "bytes=0-9"}};
-    struct aws_request req = {.method = "GET", .path = "/test.txt", .headers = h,
+    struct aws_request req = {.method = "GET",
+                              .path = "/test.txt",
+                              .headers = h,
                               .header_count = 1,
                               .base_url = "https://examplebucket.s3.amazonaws.com"};
     struct aws_wire_request w;
@@ -592,10 +608,11 @@ static void wire_prepare_matches_s3_doc_vector(void **state)
     assert_string_equal(wire_header(&w, "X-Amz-Date: "), "20130524T000000Z");
     assert_string_equal(wire_header(&w, "x-amz-content-sha256: "), EMPTY_SHA256);
     assert_null(wire_header(&w, "X-Amz-Security-Token: "));
-    assert_string_equal(wire_header(&w, "Authorization: "),
-                        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/"
-                        "aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
-                        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+    assert_string_equal(
+        wire_header(&w, "Authorization: "),
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/"
+        "aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
+        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
     aws_wire_cleanup(&w);
 }
 
@@ -603,8 +620,8 @@ static void wire_presign_matches_s3_doc_vector(void **state)
 {
     (void)state;
     struct aws_config cfg = s3_doc_config();
-    struct aws_request req = {.method = "GET", .path = "/test.txt",
-                              .base_url = "https://examplebucket.s3.amazonaws.com"};
+    struct aws_request req = {
+        .method = "GET", .path = "/test.txt", .base_url = "https://examplebucket.s3.amazonaws.com"};
     char *url = NULL;
     struct lk_error err;
     assert_int_equal(aws_wire_presign(&cfg, AWS_SVC_S3, &req, 86400, S3_DOC_TIME, &url, &err),
