@@ -47,7 +47,7 @@ int s3_get_object(struct aws_client *s3, const char *bucket, const char *key,
 
 /* PutObject with a content type and user metadata (names without the prefix). */
 int s3_put_object(struct aws_client *s3, const char *bucket, const char *key, const void *data,
-                  size_t len, const char *content_type, const struct s3_meta *meta,
+                  size_t len, const char *content_type, const struct aws_header *meta,
                   size_t meta_count, int64_t deadline_ms, struct lk_error *err);
 
 /* A presigned GET URL valid for expires_s seconds from now (heap; free() it). */

@@ -235,7 +235,7 @@ int kvs_update_image_generation(struct aws_client *kv, const char *stream,
         cJSON_AddNumberToObject(c, "SamplingInterval", g->sampling_ms);
         cJSON_AddStringToObject(c, "Format", g->format);
         if (g->jpeg_quality > 0 && strcmp(g->format, "JPEG") == 0) {
-            char q[8];
+            char q[16];
             snprintf(q, sizeof(q), "%d", g->jpeg_quality);
             cJSON_AddStringToObject(cJSON_AddObjectToObject(c, "FormatConfig"), "JPEGQuality", q);
         }

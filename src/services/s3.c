@@ -142,7 +142,7 @@ int s3_get_object(struct aws_client *s3, const char *bucket, const char *key,
 }
 
 int s3_put_object(struct aws_client *s3, const char *bucket, const char *key, const void *data,
-                  size_t len, const char *content_type, const struct s3_meta *meta,
+                  size_t len, const char *content_type, const struct aws_header *meta,
                   size_t meta_count, int64_t deadline_ms, struct lk_error *err)
 {
     char path[KEY_PATH_MAX];

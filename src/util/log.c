@@ -143,7 +143,7 @@ void log_write(enum log_level level, const char *fmt, ...)
     if (buf_vappendf(&msg, fmt, ap) != 0)
         buf_append_str(&msg, "(log message too long)");
     va_end(ap);
-    char ts[40];
+    char ts[96];
     format_timestamp(ts, sizeof(ts));
     if (g_log.format == LOG_FORMAT_JSON)
         build_json_line(&line, ts, level, buf_cstr(&msg), msg.len);

@@ -1,0 +1,165 @@
+/* Settings and AWS clients of the pipeline, made once at start-up. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lookout/detect.h"
+
+static int env_long(const char *name, long dflt, long min, long max, long *out,
+                    struct lk_error *err)
+{
+    const char *v = getenv(name);
+    *out = dflt;
+    if (!v || !*v)
+        return LK_OK;
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno != 0 || *end != '\0' || n < min || n > max)
+        return err_set(err, LK_CONFIG, "%s must be a whole number from %ld to %ld", name, min,
+                       max);
+    *out = n;
+    return LK_OK;
+}
+
+static int env_int(const char *name, int dflt, int min, int max, int *out, struct lk_error *err)
+{
+    long v;
+    int rc = env_long(name, dflt, min, max, &v, err);
+    *out = (int)v;
+    return rc;
+}
+
+/* arn:<partition>:sns:<region>:<12-digit account>:<topic>, each field non-empty. */
+static int topic_arn_ok(const char *arn)
+{
+    const char *p = arn;
+    static const char *const fixed[] = {"arn", NULL, "sns", NULL, NULL};
+    for (int i = 0; i < 5; i++) {
+        const char *colon = strchr(p, ':');
+        if (!colon || colon == p)
+            return 0;
+        size_t n = (size_t)(colon - p);
+        if (fixed[i] && (strlen(fixed[i]) != n || memcmp(p, fixed[i], n) != 0))
+            return 0;
+        for (size_t j = 0; i == 4 && j < n; j++)
+            if (!isdigit((unsigned char)p[j]))
+                return 0;
+        if (i == 4 && n != 12)
+            return 0;
+        p = colon + 1;
+    }
+    size_t topic_len = strlen(p);
+    if (topic_len == 0 || topic_len > 256)
+        return 0;
+    for (; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+            return 0;
+    return 1;
+}
+
+static int env_copy(const char *name, const char *dflt, char **out, struct lk_error *err)
+{
+    const char *v = getenv(name);
+    *out = NULL;
+    if (!v || !*v)
+        v = dflt;
+    if (v && !(*out = strdup(v)))
+        return err_set(err, LK_NOMEM, "%s: out of memory", name);
+    return LK_OK;
+}
+
+static int read_topic(struct pl_settings *s, struct lk_error *err)
+{
+    int rc = env_copy("ALERT_TOPIC_ARN", NULL, &s->alert_topic_arn, err);
+    if (rc != LK_OK)
+        return rc;
+    if (!s->alert_topic_arn)
+        return err_set(err, LK_CONFIG, "ALERT_TOPIC_ARN is not set");
+    if (!topic_arn_ok(s->alert_topic_arn))
+        return err_set(err, LK_CONFIG,
+                       "ALERT_TOPIC_ARN is not an SNS topic ARN (arn:aws:sns:region:account:name)");
+    return LK_OK;
+}
+
+static int read_snapshot(struct pl_settings *s, struct lk_error *err)
+{
+    int rc = env_copy("SNAPSHOT_BUCKET", NULL, &s->snapshot_bucket, err);
+    if (rc == LK_OK)
+        rc = env_copy("SNAPSHOT_PREFIX", PL_DEFAULT_SNAPSHOT_PREFIX, &s->snapshot_prefix, err);
+    if (rc == LK_OK && strlen(s->snapshot_prefix) > 512)
+        rc = err_set(err, LK_CONFIG, "SNAPSHOT_PREFIX is longer than 512 bytes");
+    return rc;
+}
+
+int pl_settings_from_env(struct pl_settings *s, struct lk_error *err)
+{
+    memset(s, 0, sizeof(*s));
+    int rc = read_topic(s, err);
+    if (rc == LK_OK)
+        rc = dec_config_from_env(&s->labels, err);
+    if (rc == LK_OK)
+        rc = env_int("MAX_LABELS", PL_DEFAULT_MAX_LABELS, 1, 1000, &s->max_labels, err);
+    if (rc == LK_OK)
+        rc = env_long("PRESIGN_TTL_S", PL_DEFAULT_PRESIGN_TTL_S, 1, 604800, &s->presign_ttl_s,
+                      err);
+    if (rc == LK_OK)
+        rc = read_snapshot(s, err);
+    if (rc == LK_OK)
+        rc = env_int("KVS_WINDOW_MS", PL_DEFAULT_KVS_WINDOW_MS, 0, 300000, &s->kvs_window_ms,
+                     err);
+    if (rc == LK_OK)
+        rc = env_int("KVS_SAMPLING_MS", PL_DEFAULT_KVS_SAMPLING_MS, 200, 20000,
+                     &s->kvs_sampling_ms, err);
+    if (rc == LK_OK)
+        rc = env_int("KVS_MAX_FRAMES", PL_DEFAULT_KVS_MAX_FRAMES, 1, 100, &s->kvs_max_frames,
+                     err);
+    if (rc != LK_OK)
+        pl_settings_cleanup(s);
+    return rc;
+}
+
+void pl_settings_cleanup(struct pl_settings *s)
+{
+    free(s->alert_topic_arn);
+    free(s->snapshot_bucket);
+    free(s->snapshot_prefix);
+    memset(s, 0, sizeof(*s));
+}
+
+int pl_services_init(struct pl_services *svc, struct lk_error *err)
+{
+    memset(svc, 0, sizeof(*svc));
+    kvs_cache_init(&svc->endpoints);
+    int rc = aws_config_from_env(&svc->aws, err);
+    if (rc != LK_OK)
+        return rc;
+    struct {
+        enum aws_service id;
+        struct aws_client **client;
+    } wanted[] = {
+        {AWS_SVC_S3, &svc->s3},
+        {AWS_SVC_REKOGNITION, &svc->rekognition},
+        {AWS_SVC_SNS, &svc->sns},
+        {AWS_SVC_KINESIS_VIDEO, &svc->kvs},
+        {AWS_SVC_KINESIS_VIDEO_ARCHIVED_MEDIA, &svc->kvs_media},
+    };
+    for (size_t i = 0; rc == LK_OK && i < sizeof(wanted) / sizeof(wanted[0]); i++)
+        rc = aws_client_new(&svc->aws, wanted[i].id, wanted[i].client, err);
+    if (rc != LK_OK)
+        pl_services_cleanup(svc);
+    return rc;
+}
+
+void pl_services_cleanup(struct pl_services *svc)
+{
+    aws_client_free(svc->s3);
+    aws_client_free(svc->rekognition);
+    aws_client_free(svc->sns);
+    aws_client_free(svc->kvs);
+    aws_client_free(svc->kvs_media);
+    kvs_cache_cleanup(&svc->endpoints);
+    aws_config_cleanup(&svc->aws);
+    memset(svc, 0, sizeof(*svc));
+}
