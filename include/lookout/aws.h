@@ -77,6 +77,10 @@ struct aws_request {
     const char *base_url;                   /* overrides the endpoint for this request, e.g. the
                                                KVS data endpoint; NULL = the client's */
     size_t max_response_bytes;              /* 0 = a default cap of 8 MiB */
+    const char *presigned_url;              /* when set: send to this URL as it is, unsigned
+                                               (it carries its own query signature, as a
+                                               CloudFormation ResponseURL does); path, query
+                                               and bucket are then ignored */
 };
 
 /* One response header; name is lower-case. Owned by the response. */
