@@ -170,7 +170,6 @@ class LeastPrivilegeTest(unittest.TestCase):
             "rekognition:DetectLabels",
             "sns:Publish",
             "kinesisvideo:GetDataEndpoint", "kinesisvideo:GetImages",
-            "kinesisvideo:DescribeStream",
             "kinesisvideo:DescribeImageGenerationConfiguration",
             "kinesisvideo:UpdateImageGenerationConfiguration",
             "kinesisvideo:DescribeNotificationConfiguration",
