@@ -230,8 +230,9 @@ class CustomResourceSamplesTest(unittest.TestCase):
                 self.assertEqual(req["ServiceToken"], req["ResourceProperties"]["ServiceToken"])
                 self.assertEqual(kind != "Create", "PhysicalResourceId" in req)
                 self.assertEqual(kind == "Update", "OldResourceProperties" in req)
-        self.assertEqual(self.requests["Update"]["PhysicalResourceId"],
-                         self.requests["Delete"]["PhysicalResourceId"])
+        # The id the set-up answers a Create with (docs/deploy.md), kept from then on.
+        for kind in ("Update", "Delete"):
+            self.assertEqual("kvs-lookout-setup-" + STREAM, self.requests[kind]["PhysicalResourceId"])
         self.assertEqual(self.requests["Create"]["ResourceProperties"],
                          self.requests["Update"]["OldResourceProperties"])
 
