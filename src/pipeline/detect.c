@@ -61,10 +61,20 @@ static int identify(const struct ev_s3_object *obj, const struct s3_object_info 
     return LK_OK;
 }
 
+/* Snapshots this function stores for KVS frames raise S3 events of their own when they land
+ * in a bucket that notifies it; they were alerted on already. */
+static int is_own_snapshot(const struct pl_settings *s, const struct ev_s3_object *obj)
+{
+    return s->snapshot_bucket && strcmp(obj->bucket, s->snapshot_bucket) == 0 &&
+           strncmp(obj->key, s->snapshot_prefix, strlen(s->snapshot_prefix)) == 0;
+}
+
 int pl_detect_s3_object(struct pl_job *job, const struct ev_s3_object *obj,
                         enum ev_trigger trigger, struct lk_error *err)
 {
     const char *skip = ev_s3_object_skip_reason(obj);
+    if (!skip && trigger != EV_TRIGGER_MANUAL && is_own_snapshot(job->settings, obj))
+        skip = "it is a snapshot this function stored with an alert already sent";
     if (skip) {
         LOG_INFO("skipped s3://%s/%s: %s", obj->bucket, obj->key, skip);
         job->stats->skipped++;
