@@ -1,0 +1,545 @@
+#include "lookout/alert.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "lookout/json.h"
+#include "lookout/utf8.h"
+
+#define SUMMARY_LABELS 5            /* labels named in the summary before "and N more" */
+#define SUBJECT_STREAM_RESERVE 30   /* subject characters kept for the stream name */
+#define SUBJECT_MAX_LIST 40         /* more labels than this can never fit a subject */
+#define LABELS_ATTR_MAX 4096        /* bytes of the labels attribute */
+
+int alert_format_time(long long ms, char out[25])
+{
+    char tmp[64];
+    struct tm tm;
+    if (ms < 0 || ms > ALERT_MAX_TIME_MS)
+        return -1;
+    time_t secs = (time_t)(ms / 1000);
+    if (!gmtime_r(&secs, &tm))
+        return -1;
+    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+    memcpy(out, tmp, 25);
+    out[24] = '\0';
+    return 0;
+}
+
+/* ---- Text cleaning ------------------------------------------------------------------ */
+
+/* A heap copy of s made valid UTF-8; with one_line, control characters become spaces. */
+static char *clean_dup(const char *s, int one_line)
+{
+    struct lk_buf b;
+    buf_init(&b, BUF_DEFAULT_MAX);
+    if (utf8_sanitize(&b, s, strlen(s)) != LK_OK || buf_append(&b, "", 0) != LK_OK) {
+        buf_cleanup(&b);
+        return NULL;
+    }
+    for (size_t i = 0; one_line && i < b.len; i++)
+        if ((unsigned char)b.data[i] < 0x20 || b.data[i] == 0x7F)
+            b.data[i] = ' ';
+    return buf_detach(&b, NULL);
+}
+
+/* ASCII spellings of U+00C0..U+00FF; "" drops the character. */
+static const char *const LATIN1[64] = {
+    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
+    "D", "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U", "U", "Y", "TH", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y"};
+
+static const char *fold_char(uint32_t cp, char one[2])
+{
+    if (cp < 0x20 || cp == 0x7F || cp == 0xA0)
+        return " ";
+    if (cp < 0x80) {
+        one[0] = (char)cp;
+        one[1] = '\0';
+        return one;
+    }
+    if (cp >= 0xC0 && cp <= 0xFF)
+        return LATIN1[cp - 0xC0];
+    return "";
+}
+
+/* Printable ASCII form of s into out (cap bytes with the NUL), spaces collapsed and trimmed.
+ * Text past cap is cut: callers only need the first ALERT_SUBJECT_MAX characters. */
+static size_t ascii_fold(const char *s, char *out, size_t cap)
+{
+    size_t n = 0, len = strlen(s), i = 0;
+    int after_space = 1;
+    while (i < len && n + 3 < cap) {
+        uint32_t cp;
+        char one[2];
+        size_t k = utf8_next(s + i, len - i, &cp);
+        if (k == 0) {
+            i++;
+            continue;
+        }
+        i += k;
+        for (const char *r = fold_char(cp, one); *r; r++) {
+            if (*r == ' ' && after_space)
+                continue;
+            after_space = *r == ' ';
+            out[n++] = *r;
+        }
+    }
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+    return n;
+}
+
+/* ---- Subject ------------------------------------------------------------------------ */
+
+struct text {
+    char s[512];
+    size_t n;
+};
+
+static void text_add(struct text *t, const char *s)
+{
+    size_t len = strlen(s), room = sizeof(t->s) - 1 - t->n;
+    if (len > room)
+        len = room;
+    memcpy(t->s + t->n, s, len);
+    t->n += len;
+    t->s[t->n] = '\0';
+}
+
+/* Cuts s to at most max (>= 3) characters, ending in "..." when anything was cut. */
+static void cut(char *s, size_t max)
+{
+    size_t keep = strlen(s);
+    if (keep <= max)
+        return;
+    keep = max - 3;
+    while (keep > 0 && (s[keep - 1] == ' ' || s[keep - 1] == ','))
+        keep--;
+    memcpy(s + keep, "...", 4);
+}
+
+/* "A, B, C" for the first k labels, plus " and N more" when k < all. */
+static void label_list(const struct dec_result *m, size_t k, struct text *t)
+{
+    char name[128], more[48];
+    t->n = 0;
+    t->s[0] = '\0';
+    for (size_t i = 0; i < k; i++) {
+        if (i > 0)
+            text_add(t, ", ");
+        text_add(t, ascii_fold(m->labels[i]->name, name, sizeof(name)) ? name : "Label");
+    }
+    if (k < m->label_count) {
+        snprintf(more, sizeof(more), " and %zu more", m->label_count - k);
+        text_add(t, more);
+    }
+}
+
+static void build_subject(const struct alert_input *in, char out[ALERT_SUBJECT_MAX + 1])
+{
+    char stream[128];
+    struct text names;
+    size_t slen = ascii_fold(in->stream_name, stream, sizeof(stream));
+    const char *mid = slen ? " detected on " : " detected";
+    size_t reserve = slen < SUBJECT_STREAM_RESERVE ? slen : SUBJECT_STREAM_RESERVE;
+    size_t budget = ALERT_SUBJECT_MAX - strlen(mid) - reserve;
+    size_t k = in->match->label_count < SUBJECT_MAX_LIST ? in->match->label_count
+                                                          : SUBJECT_MAX_LIST;
+    label_list(in->match, k, &names);
+    while (names.n > budget && k > 1)
+        label_list(in->match, --k, &names);
+    cut(names.s, budget);
+    names.n = strlen(names.s);
+    cut(stream, ALERT_SUBJECT_MAX - names.n - strlen(mid));
+    text_add(&names, mid);
+    text_add(&names, stream);
+    size_t n = names.n < ALERT_SUBJECT_MAX ? names.n : ALERT_SUBJECT_MAX;
+    memcpy(out, names.s, n);
+    out[n] = '\0';
+}
+
+/* ---- Summary, id and attributes ----------------------------------------------------- */
+
+static int build_summary(const struct alert_input *in, const char *stream, const char *time,
+                         struct lk_buf *b)
+{
+    const struct dec_result *m = in->match;
+    size_t shown = m->label_count < SUMMARY_LABELS ? m->label_count : SUMMARY_LABELS;
+    int rc = LK_OK;
+    for (size_t i = 0; rc == LK_OK && i < shown; i++) {
+        const char *sep = i == 0 ? "" : (i + 1 == shown && shown == m->label_count) ? " and "
+                                                                                    : ", ";
+        rc = buf_appendf(b, "%s%s (%.1f%%)", sep, m->labels[i]->name, m->labels[i]->confidence);
+    }
+    if (rc == LK_OK && shown < m->label_count)
+        rc = buf_appendf(b, " and %zu more", m->label_count - shown);
+    if (rc == LK_OK)
+        rc = buf_appendf(b, " detected on %s at %s.", stream, time);
+    for (size_t i = 0; rc == LK_OK && i < b->len; i++) /* one line, whatever the names hold */
+        if ((unsigned char)b->data[i] < 0x20 || b->data[i] == 0x7F)
+            b->data[i] = ' ';
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int frame_identity(const struct alert_input *in, struct lk_buf *b)
+{
+    if (in->fragment_number)
+        return buf_appendf(b, "kvs:%s:%lld", in->fragment_number, in->frame_ms);
+    if (in->image_s3_uri)
+        return buf_appendf(b, "s3:%s", in->image_s3_uri);
+    return buf_appendf(b, "time:%lld", in->frame_ms);
+}
+
+static int compute_id(const struct alert_input *in, char out[ALERT_ID_HEX + 1])
+{
+    const struct dec_result *m = in->match;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    struct lk_buf b;
+    const char **names = calloc(m->label_count, sizeof(*names));
+    int rc = names ? LK_OK : LK_NOMEM;
+    buf_init(&b, BUF_DEFAULT_MAX);
+    for (size_t i = 0; rc == LK_OK && i < m->label_count; i++)
+        names[i] = m->labels[i]->name;
+    if (rc == LK_OK) {
+        qsort(names, m->label_count, sizeof(*names), cmp_str);
+        rc = buf_append(&b, in->stream_name, strlen(in->stream_name) + 1);
+    }
+    if (rc == LK_OK)
+        rc = frame_identity(in, &b);
+    if (rc == LK_OK)
+        rc = buf_append(&b, "", 1);
+    for (size_t i = 0; rc == LK_OK && i < m->label_count; i++)
+        rc = buf_append(&b, names[i], strlen(names[i]) + 1);
+    if (rc == LK_OK && !EVP_Digest(b.data, b.len, md, &md_len, EVP_sha256(), NULL))
+        rc = LK_NOMEM;
+    for (size_t i = 0; rc == LK_OK && i < ALERT_ID_HEX / 2; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    buf_cleanup(&b);
+    free(names);
+    return rc;
+}
+
+/* Appends name as a JSON string unless already listed; stops quietly at the cap. */
+static int labels_attr_add(struct lk_buf *b, const char *name, const char **seen, size_t *count)
+{
+    for (size_t i = 0; i < *count; i++)
+        if (dec_name_eq(seen[i], name))
+            return LK_OK;
+    size_t before = b->len;
+    int rc = buf_append_str(b, *count ? "," : "");
+    if (rc == LK_OK)
+        rc = json_append_string(b, name, strlen(name));
+    if (rc == LK_TOO_LARGE || b->len > LABELS_ATTR_MAX - 1) {
+        b->len = before;
+        return LK_TOO_LARGE;
+    }
+    if (rc == LK_OK)
+        seen[(*count)++] = name;
+    return rc;
+}
+
+static int build_labels_attr(const struct dec_result *m, char **out)
+{
+    size_t count = 0, total = m->label_count + m->name_count;
+    const char **seen = calloc(total ? total : 1, sizeof(*seen));
+    struct lk_buf b;
+    buf_init(&b, LABELS_ATTR_MAX);
+    int rc = seen ? buf_append_byte(&b, '[') : LK_NOMEM;
+    for (size_t i = 0; rc == LK_OK && i < total; i++) {
+        const char *name = i < m->label_count ? m->labels[i]->name
+                                              : m->names[i - m->label_count];
+        rc = labels_attr_add(&b, name, seen, &count);
+    }
+    if (rc == LK_TOO_LARGE) /* the cap: the list stops at the last name that fits */
+        rc = LK_OK;
+    if (rc == LK_OK)
+        rc = buf_append_byte(&b, ']');
+    if (rc == LK_OK)
+        *out = buf_detach(&b, NULL);
+    buf_cleanup(&b);
+    free(seen);
+    return rc;
+}
+
+static void format_confidence(double v, char out[32])
+{
+    snprintf(out, 32, "%.5f", v);
+    size_t n = strlen(out);
+    while (n > 0 && out[n - 1] == '0')
+        out[--n] = '\0';
+    if (n > 0 && out[n - 1] == '.')
+        out[--n] = '\0';
+}
+
+void alert_attributes(const struct alert *a, struct sns_attribute attrs[ALERT_ATTRIBUTE_COUNT])
+{
+    attrs[0] = (struct sns_attribute){"stream", "String", a->stream_attr};
+    attrs[1] = (struct sns_attribute){"labels", "String.Array", a->labels_attr};
+    attrs[2] = (struct sns_attribute){"maxConfidence", "Number", a->max_confidence_attr};
+    attrs[3] = (struct sns_attribute){"trigger", "String", a->trigger_attr};
+}
+
+static size_t attributes_size(const struct alert *a)
+{
+    struct sns_attribute attrs[ALERT_ATTRIBUTE_COUNT];
+    size_t n = 0;
+    alert_attributes(a, attrs);
+    for (size_t i = 0; i < ALERT_ATTRIBUTE_COUNT; i++)
+        n += strlen(attrs[i].name) + strlen(attrs[i].type) + strlen(attrs[i].value);
+    return n;
+}
+
+/* ---- Message ------------------------------------------------------------------------ */
+
+/* Values computed once and reused when the message is rebuilt smaller. */
+struct parts {
+    const char *id;
+    const char *summary;
+    const char *time;
+    const char *url_expires;  /* NULL without a URL */
+    size_t max_labels;
+    size_t max_instances;
+    size_t omitted_labels;
+    size_t omitted_instances;
+};
+
+static int add_text(cJSON *obj, const char *key, const char *s)
+{
+    if (!s)
+        return cJSON_AddNullToObject(obj, key) != NULL;
+    char *clean = clean_dup(s, 0);
+    int ok = clean && cJSON_AddStringToObject(obj, key, clean) != NULL;
+    free(clean);
+    return ok;
+}
+
+static int add_ms(cJSON *obj, const char *key, long long ms)
+{
+    if (ms < 0)
+        return cJSON_AddNullToObject(obj, key) != NULL;
+    return cJSON_AddNumberToObject(obj, key, (double)ms) != NULL;
+}
+
+static cJSON *instance_json(const struct rek_instance *x)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *box = NULL;
+    if (!cJSON_AddNumberToObject(o, "confidence", x->confidence) ||
+        !(box = cJSON_AddObjectToObject(o, "box")) ||
+        !cJSON_AddNumberToObject(box, "left", x->box.left) ||
+        !cJSON_AddNumberToObject(box, "top", x->box.top) ||
+        !cJSON_AddNumberToObject(box, "width", x->box.width) ||
+        !cJSON_AddNumberToObject(box, "height", x->box.height)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static cJSON *label_json(const struct rek_label *l, struct parts *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *arr = NULL;
+    if (!add_text(o, "name", l->name) || !cJSON_AddNumberToObject(o, "confidence", l->confidence) ||
+        !(arr = cJSON_AddArrayToObject(o, "instances"))) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    for (size_t i = 0; i < l->instance_count; i++) {
+        cJSON *x = i < p->max_instances ? instance_json(&l->instances[i]) : NULL;
+        if (i >= p->max_instances) {
+            p->omitted_instances++;
+        } else if (!x || !cJSON_AddItemToArray(arr, x)) {
+            cJSON_Delete(x);
+            cJSON_Delete(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+static int add_labels(cJSON *msg, const struct dec_result *m, struct parts *p)
+{
+    cJSON *arr = cJSON_AddArrayToObject(msg, "labels");
+    if (!arr)
+        return 0;
+    for (size_t i = 0; i < m->label_count; i++) {
+        if (i >= p->max_labels) {
+            p->omitted_labels++;
+            p->omitted_instances += m->labels[i]->instance_count;
+            continue;
+        }
+        cJSON *l = label_json(m->labels[i], p);
+        if (!l || !cJSON_AddItemToArray(arr, l)) {
+            cJSON_Delete(l);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int add_image(cJSON *msg, const struct alert_input *in, const struct parts *p)
+{
+    if (!in->image_s3_uri)
+        return cJSON_AddNullToObject(msg, "image") != NULL;
+    cJSON *img = cJSON_AddObjectToObject(msg, "image");
+    return img && add_text(img, "s3Uri", in->image_s3_uri) && add_text(img, "url", in->image_url) &&
+           add_text(img, "urlExpiresAt", p->url_expires);
+}
+
+static int add_tags(cJSON *msg, const struct alert_input *in)
+{
+    cJSON *tags = cJSON_AddObjectToObject(msg, "tags");
+    int ok = tags != NULL;
+    for (size_t i = 0; ok && i < in->tag_count; i++) {
+        char *name = clean_dup(in->tags[i].name, 0);
+        ok = name != NULL;
+        if (ok && !cJSON_GetObjectItemCaseSensitive(tags, name))
+            ok = add_text(tags, name, in->tags[i].value);
+        free(name);
+    }
+    return ok;
+}
+
+static int add_stream(cJSON *msg, const struct alert_input *in)
+{
+    cJSON *s = cJSON_AddObjectToObject(msg, "stream");
+    return s && add_text(s, "name", in->stream_name) && add_text(s, "arn", in->stream_arn);
+}
+
+static int add_omitted(cJSON *msg, const struct parts *p)
+{
+    if (p->omitted_labels == 0 && p->omitted_instances == 0)
+        return 1;
+    cJSON *o = cJSON_AddObjectToObject(msg, "omitted");
+    return o && cJSON_AddNumberToObject(o, "labels", (double)p->omitted_labels) &&
+           cJSON_AddNumberToObject(o, "instances", (double)p->omitted_instances);
+}
+
+static char *message_text(const struct alert_input *in, struct parts *p)
+{
+    cJSON *msg = cJSON_CreateObject();
+    char *text = NULL;
+    p->omitted_labels = p->omitted_instances = 0;
+    if (msg && cJSON_AddNumberToObject(msg, "version", ALERT_VERSION) &&
+        add_text(msg, "alertId", p->id) && add_text(msg, "summary", p->summary) &&
+        add_stream(msg, in) && add_text(msg, "trigger", ev_trigger_name(in->trigger)) &&
+        add_text(msg, "time", p->time) && add_text(msg, "fragmentNumber", in->fragment_number) &&
+        add_ms(msg, "producerTimestampMs", in->producer_ms) &&
+        add_ms(msg, "serverTimestampMs", in->server_ms) && add_image(msg, in, p) &&
+        add_labels(msg, in->match, p) && add_tags(msg, in) && add_omitted(msg, p))
+        text = cJSON_PrintUnformatted(msg);
+    cJSON_Delete(msg);
+    return text;
+}
+
+/* Builds the message, leaving out instances and then labels until it fits. */
+static int fit_message(const struct alert_input *in, struct parts *p, struct alert *out,
+                       struct lk_error *err)
+{
+    size_t attrs = attributes_size(out);
+    p->max_labels = in->match->label_count;
+    p->max_instances = REK_MAX_INSTANCES;
+    for (;;) {
+        char *text = message_text(in, p);
+        if (!text)
+            return err_set(err, LK_NOMEM, "alert: out of memory building the message");
+        size_t len = strlen(text);
+        if (len + attrs <= ALERT_MAX_BYTES) {
+            out->message = text;
+            out->message_len = len;
+            out->omitted_labels = p->omitted_labels;
+            out->omitted_instances = p->omitted_instances;
+            return LK_OK;
+        }
+        free(text);
+        if (p->max_instances > 0)
+            p->max_instances /= 2;
+        else if (p->max_labels > 1)
+            p->max_labels /= 2;
+        else
+            return err_set(err, LK_TOO_LARGE, "alert: over %d bytes even with one label",
+                           ALERT_MAX_BYTES);
+    }
+}
+
+/* ---- Entry point -------------------------------------------------------------------- */
+
+static int check_input(const struct alert_input *in, struct lk_error *err)
+{
+    if (!in->stream_name || !in->stream_name[0])
+        return err_set(err, LK_INVALID_ARG, "alert: no stream name");
+    if (!in->match || in->match->label_count == 0)
+        return err_set(err, LK_INVALID_ARG, "alert: no matched label");
+    if (in->frame_ms < 0 || in->frame_ms > ALERT_MAX_TIME_MS)
+        return err_set(err, LK_INVALID_ARG, "alert: frame time %lld is out of range",
+                       in->frame_ms);
+    if (in->image_url && !in->image_s3_uri)
+        return err_set(err, LK_INVALID_ARG, "alert: an image URL needs the image's s3Uri");
+    if (in->image_url && (in->image_url_expires_ms < 0 ||
+                          in->image_url_expires_ms > ALERT_MAX_TIME_MS))
+        return err_set(err, LK_INVALID_ARG, "alert: URL expiry %lld is out of range",
+                       in->image_url_expires_ms);
+    return LK_OK;
+}
+
+int alert_build(const struct alert_input *in, struct alert *out, struct lk_error *err)
+{
+    char time[25], expires[25];
+    char *stream = NULL;
+    struct lk_buf summary;
+    struct parts p = {0};
+    memset(out, 0, sizeof(*out));
+    buf_init(&summary, BUF_DEFAULT_MAX);
+    int rc = check_input(in, err);
+    if (rc != LK_OK)
+        goto cleanup;
+    alert_format_time(in->frame_ms, time);
+    if (in->image_url)
+        alert_format_time(in->image_url_expires_ms, expires);
+    build_subject(in, out->subject);
+    format_confidence(in->match->max_confidence, out->max_confidence_attr);
+    out->trigger_attr = ev_trigger_name(in->trigger);
+    stream = clean_dup(in->stream_name, 1);
+    out->stream_attr = stream;
+    rc = stream ? compute_id(in, out->id) : LK_NOMEM;
+    if (rc == LK_OK)
+        rc = build_labels_attr(in->match, &out->labels_attr);
+    if (rc == LK_OK)
+        rc = build_summary(in, stream, time, &summary);
+    if (rc != LK_OK) {
+        rc = err_set(err, rc, "alert: out of memory");
+        goto cleanup;
+    }
+    p = (struct parts){.id = out->id, .summary = buf_cstr(&summary), .time = time,
+                       .url_expires = in->image_url ? expires : NULL};
+    rc = fit_message(in, &p, out, err);
+cleanup:
+    buf_cleanup(&summary);
+    if (rc != LK_OK)
+        alert_cleanup(out);
+    return rc;
+}
+
+void alert_cleanup(struct alert *a)
+{
+    free(a->message);
+    free(a->stream_attr);
+    free(a->labels_attr);
+    memset(a, 0, sizeof(*a));
+}
