@@ -29,7 +29,9 @@ static int read_head(tjhandle tj, const unsigned char *d, size_t len, struct jpe
     return LK_OK;
 }
 
-/* The smallest scale (at most 1/1) whose longest side still reaches min_side. */
+/* The smallest scale among 1/1, 1/2, 1/4 and 1/8 whose longest side still reaches
+ * min_side. Those scales average whole 8x8 blocks into aligned squares; the others (3/8,
+ * 5/8...) shift the picture by a fraction of a pixel against a box filter. */
 static tjscalingfactor pick_scale(int w, int h, unsigned min_side)
 {
     tjscalingfactor best = {1, 1};
@@ -38,7 +40,7 @@ static tjscalingfactor pick_scale(int w, int h, unsigned min_side)
     int longest = w > h ? w : h;
     int best_side = longest;
     for (int i = 0; sf && i < n; i++) {
-        if (sf[i].num > sf[i].denom)
+        if (sf[i].num != 1)
             continue;
         int side = TJSCALED(longest, sf[i]);
         if (side >= (int)min_side && side < best_side) {

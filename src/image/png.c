@@ -256,7 +256,8 @@ static int walk_chunks(struct png_dec *s, const unsigned char *d, size_t len,
         uint32_t n = be32(d + pos);
         const unsigned char *type = d + pos + 4;
         if (n > len - pos - 12)
-            return err_set(err, LK_BAD_IMAGE, "PNG: chunk length past the end of the data");
+            return err_set(err, LK_BAD_IMAGE, "PNG: truncated inside a chunk after row %u of %u",
+                           s->y, s->h.height);
         int critical = !(type[0] & 0x20);
         if (critical && !crc_ok(d + pos, n))
             return err_set(err, LK_BAD_IMAGE, "PNG: CRC mismatch in a %.4s chunk", type);

@@ -35,14 +35,17 @@ static int thumb_row(void *ctx, const unsigned char *row, unsigned y)
     return img_resampler_row(&j->rs, row, y);
 }
 
+/* Decoding at twice the thumbnail size keeps the JPEG and PNG paths' box grids close, so
+ * the same picture in either format gives nearly the same thumbnail. */
 static int thumb_jpeg(const unsigned char *d, size_t len, struct thumb_job *j,
                       struct lk_error *err)
 {
-    int rc = img_jpeg_scaled_size(d, len, j->max_side, &j->src_w, &j->src_h, err);
+    unsigned min_side = 2 * j->max_side;
+    int rc = img_jpeg_scaled_size(d, len, min_side, &j->src_w, &j->src_h, err);
     if (rc != LK_OK)
         return rc;
     unsigned w, h;
-    return img_jpeg_decode(d, len, 1, j->max_side, thumb_row, j, &w, &h, err);
+    return img_jpeg_decode(d, len, 1, min_side, thumb_row, j, &w, &h, err);
 }
 
 static int thumb_png(const unsigned char *d, size_t len, struct thumb_job *j,
