@@ -127,21 +127,24 @@ static void cut(char *s, size_t max)
     memcpy(s + keep, "...", 4);
 }
 
-/* "A, B, C" for the first k labels, plus " and N more" when k < all. */
-static void label_list(const struct dec_result *m, size_t k, struct text *t)
+/* "A, B, C" for the first k labels, plus " and N more" when k < all; each name cut to
+ * name_max characters. */
+static void label_list(const struct dec_result *m, size_t k, size_t name_max, struct text *t)
 {
-    char name[128], more[48];
+    char name[128], more[48] = "";
     t->n = 0;
     t->s[0] = '\0';
     for (size_t i = 0; i < k; i++) {
         if (i > 0)
             text_add(t, ", ");
-        text_add(t, ascii_fold(m->labels[i]->name, name, sizeof(name)) ? name : "Label");
+        if (!ascii_fold(m->labels[i]->name, name, sizeof(name)))
+            memcpy(name, "Label", 6);
+        cut(name, name_max);
+        text_add(t, name);
     }
-    if (k < m->label_count) {
+    if (k < m->label_count)
         snprintf(more, sizeof(more), " and %zu more", m->label_count - k);
-        text_add(t, more);
-    }
+    text_add(t, more);
 }
 
 static void build_subject(const struct alert_input *in, char out[ALERT_SUBJECT_MAX + 1])
@@ -154,11 +157,16 @@ static void build_subject(const struct alert_input *in, char out[ALERT_SUBJECT_M
     size_t budget = ALERT_SUBJECT_MAX - strlen(mid) - reserve;
     size_t k = in->match->label_count < SUBJECT_MAX_LIST ? in->match->label_count
                                                           : SUBJECT_MAX_LIST;
-    label_list(in->match, k, &names);
+    label_list(in->match, k, sizeof(names.s), &names);
     while (names.n > budget && k > 1)
-        label_list(in->match, --k, &names);
-    cut(names.s, budget);
-    names.n = strlen(names.s);
+        label_list(in->match, --k, sizeof(names.s), &names);
+    if (names.n > budget) {
+        /* One name alone is too long: cut it, keeping " and N more". */
+        char more[48] = "";
+        if (in->match->label_count > 1)
+            snprintf(more, sizeof(more), " and %zu more", in->match->label_count - 1);
+        label_list(in->match, 1, budget - strlen(more), &names);
+    }
     cut(stream, ALERT_SUBJECT_MAX - names.n - strlen(mid));
     text_add(&names, mid);
     text_add(&names, stream);
