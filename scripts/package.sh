@@ -51,7 +51,8 @@ hashed_dir() { # bundle dir
 
 # shellcheck disable=SC2086 # CMAKE_FLAGS is a list of flags
 cmake -S "$ROOT" -B "$LEAN_BUILD" -DCMAKE_BUILD_TYPE=Release -DLOOKOUT_LEAN=ON \
-  -DLOOKOUT_LEAN_PREFIX="$LEAN_PREFIX" -DWARNINGS_AS_ERRORS=ON ${CMAKE_FLAGS:-} >/dev/null
+  -DLOOKOUT_LEAN_PREFIX="$LEAN_PREFIX" -DLOOKOUT_BUILD_TESTS=OFF -DWARNINGS_AS_ERRORS=ON \
+  ${CMAKE_FLAGS:-} >/dev/null
 cmake --build "$LEAN_BUILD" -j "$JOBS" --target bootstrap >/dev/null
 
 rm -rf "$LAMBDA_DIR"
