@@ -534,6 +534,7 @@ static int perform(struct aws_client *c, const struct aws_request *req, int64_t 
         aws_wire_cleanup(&wire);
         return -1;
     }
+    resp->attempts++;
     CURL *k = c->curl;
     set_method(k, req);
     curl_easy_setopt(k, CURLOPT_URL, wire.url);
@@ -751,7 +752,6 @@ int aws_client_send(struct aws_client *client, const struct aws_request *req, in
             rc = deadline(err, what, resp->attempts, &o);
             break;
         }
-        resp->attempts++;
         if (attempt(client, req, budget, resp, &o, err) < 0) {
             rc = err_wrap(err, "%s", what);
             break;
