@@ -266,7 +266,8 @@ class RuntimeAPI:
             self._injected.setdefault(endpoint, []).extend([status] * count)
 
     def wait_for(self, predicate, timeout=30):
-        """Waits until predicate() (called under the lock) is true; returns its value."""
+        """Waits until predicate() (called under the lock, at every change and at least
+        every 50 ms, so it may watch a process too) is true; returns its value."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
@@ -276,7 +277,7 @@ class RuntimeAPI:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TimeoutError("runtime API: condition not met in %.1fs" % timeout)
-                self._cond.wait(left)
+                self._cond.wait(min(left, 0.05))
 
     def wait_done(self, invocations=None, timeout=30):
         """Waits until the given invocations (default: all queued) are done or abandoned."""

@@ -81,6 +81,18 @@ class RuntimeCase(unittest.TestCase):
         self.procs.append(proc)
         return proc
 
+    def wait_done(self, proc, invocations=None, timeout=EXIT_TIMEOUT_S):
+        """Waits until the invocations (default: all queued) are answered, or fails at once
+        when the process exits first."""
+        pool = lambda: invocations if invocations is not None else self.api.invocations
+        self.api.wait_for(lambda: proc.poll() is not None
+                          or all(i.state in ("done", "abandoned") for i in pool()), timeout)
+        unanswered = [i for i in pool() if i.state not in ("done", "abandoned")]
+        if unanswered:
+            _, _, err = finish(proc)
+            self.fail("exited with %s before answering %s; stderr:\n%s"
+                      % (proc.returncode, unanswered, err))
+
     def end(self, proc):
         """Ends the loop the way Lambda does (500 on /next) and returns finish(proc)."""
         self.api.end_loop()

@@ -58,7 +58,7 @@ class RouteTest(RuntimeCase):
             ("eventbridge-s3", EB_EVENT), ("unknown", {"hello": 1}), ("array", [1, 2])]}
         invs["invalid"] = self.api.queue(b'{"Records": [')
         proc = self.launch("bootstrap", ALERT_TOPIC_ARN=TOPIC_ARN, MIN_CONFIDENCE="75.5")
-        self.api.wait_done()
+        self.wait_done(proc)
         code, _, stderr = self.end(proc)
         self.assertEqual(code, 1, stderr)
 
@@ -84,7 +84,7 @@ class LogTest(RuntimeCase):
         proc = self.launch("bootstrap", ALERT_TOPIC_ARN=TOPIC_ARN,
                            AWS_ACCESS_KEY_ID="AKIDLOGMARKER", AWS_SECRET_ACCESS_KEY="secret-marker",
                            AWS_SESSION_TOKEN="token-marker", **env)
-        self.api.wait_done()
+        self.wait_done(proc)
         code, _, stderr = self.end(proc)
         self.assertEqual(code, 1, stderr)
         for secret in ("secret-marker", "token-marker"):

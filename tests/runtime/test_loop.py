@@ -31,7 +31,7 @@ class ContextTest(RuntimeCase):
         lower = self.api.queue("context", trace_id=None, headers={
             "lambda-runtime-aws-tenant-id": "tenant-lower", "LAMBDA-RUNTIME-TRACE-ID": "Root=x"})
         proc = self.launch(ECHO)
-        self.api.wait_done()
+        self.wait_done(proc)
         code, _, stderr = self.end(proc)
         self.assertEqual(code, 1, stderr)
 
@@ -61,7 +61,7 @@ class ContextTest(RuntimeCase):
         self.api.queue("x")
         self.api.queue("fail:boom")
         proc = self.launch(ECHO)
-        self.api.wait_done()
+        self.wait_done(proc)
         self.end(proc)
         reqs = self.api.requests
         self.assertEqual([r.method for r in reqs], ["GET", "POST", "GET", "POST", "GET"])
@@ -79,7 +79,7 @@ class ResponseTest(RuntimeCase):
         raw = self.api.queue(b"\x00\xff\r\n" + pattern(70000) + b"\x00")
         big = self.api.queue("big:%d" % (6 * 1024 * 1024))
         proc = self.launch(ECHO)
-        self.api.wait_done()
+        self.wait_done(proc)
         self.end(proc)
         self.assertEqual(raw.outcome, "response")
         self.assertEqual(raw.body, raw.payload)
@@ -90,7 +90,7 @@ class ResponseTest(RuntimeCase):
         big = self.api.queue("big:%d" % (7 * 1024 * 1024))
         after = self.api.queue("after")
         proc = self.launch(ECHO)
-        self.api.wait_done()
+        self.wait_done(proc)
         code, _, stderr = self.end(proc)
         self.assertEqual(big.outcome, "too-large")
         self.assertEqual(big.status, 413)
@@ -102,7 +102,7 @@ class ResponseTest(RuntimeCase):
         failed = self.api.queue(("fail:" + msg).encode("utf-8"))
         after = self.api.queue("after")
         proc = self.launch(ECHO)
-        self.api.wait_done()
+        self.wait_done(proc)
         self.end(proc)
         self.assertEqual(failed.outcome, "error")
         self.assertEqual(failed.error_type_raw, "Function.InvalidEvent")
@@ -124,7 +124,7 @@ class StatusTest(RuntimeCase):
             if injection:
                 self.api.inject(*injection)
             invs.append(self.api.queue(payload))
-            self.api.wait_done(invs[-1:])
+            self.wait_done(proc, invs[-1:])
         return proc, invs
 
     def test_400_and_403_are_logged_and_the_loop_goes_on(self):
@@ -158,7 +158,7 @@ class StatusTest(RuntimeCase):
         lost = self.api.queue("lost", omit=[H_REQUEST_ID])
         after = self.api.queue("after")
         proc = self.launch(ECHO)
-        self.api.wait_done()
+        self.wait_done(proc)
         code, _, stderr = self.end(proc)
         self.assertEqual(lost.state, "abandoned")
         self.assertEqual(after.body, b"after")
