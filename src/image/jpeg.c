@@ -15,6 +15,8 @@ struct jpeg_head {
 static int read_head(tjhandle tj, const unsigned char *d, size_t len, struct jpeg_head *jh,
                      struct lk_error *err)
 {
+    /* TurboJPEG leaves these unset for some truncated streams and still returns 0. */
+    memset(jh, 0, sizeof(*jh));
     if (len > (size_t)(unsigned long)-1 ||
         tjDecompressHeader3(tj, d, (unsigned long)len, &jh->w, &jh->h, &jh->subsamp,
                             &jh->colorspace) != 0)
