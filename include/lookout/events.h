@@ -15,8 +15,9 @@
  *
  * Conventions for everything below:
  * - Every struct filled by a parser is caller-storage whose heap members the parser owns
- *   until the matching *_cleanup, which frees them and zeroes the struct. Cleanup is safe on
- *   a zeroed struct and after a failed parse (a failed parse leaves the struct zeroed).
+ *   until the matching *_cleanup, which frees them and leaves the struct empty (pointers
+ *   NULL, counts 0). Cleanup is safe on a zeroed struct and after a
+ *   failed parse (a failed parse leaves the struct empty).
  * - Strings are NUL-terminated heap copies. Outside strings with an embedded NUL (after
  *   decoding) are rejected, so strlen on them is exact.
  * - Failures return LK_INVALID_EVENT (LK_NOMEM on allocation failure) and fill err with

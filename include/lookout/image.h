@@ -57,8 +57,10 @@ struct img_thumb {
 
 /* Decodes a JPEG or PNG to a grayscale thumbnail whose longest side is max_side (1..
  * IMG_THUMB_MAX_SIDE) or the image's own when smaller, keeping the aspect ratio (each
- * thumbnail pixel is the mean of the pixels it covers). JPEG is decoded at the smallest
- * TurboJPEG scale that still covers max_side (1/8 for big frames), in grayscale; JPEG
+ * thumbnail pixel is the mean of the pixels it covers). JPEG is decoded in grayscale at
+ * the smallest TurboJPEG scale of 1/1, 1/2, 1/4 or 1/8 whose longest side is still at
+ * least 2 * max_side (1/8 for HD frames), so a JPEG and a PNG of the same picture give
+ * nearly the same thumbnail; JPEG
  * decoder warnings (a truncated scan) are accepted, errors are LK_BAD_IMAGE. PNG: 8- and
  * 16-bit and 1/2/4-bit gray and palette, all colour types and filters; alpha is ignored;
  * interlaced PNG is LK_BAD_IMAGE. CMYK JPEG is LK_BAD_IMAGE. */
