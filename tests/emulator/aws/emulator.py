@@ -272,7 +272,8 @@ class AwsEmulator:
     # ------------------------------------------------------------ clients
 
     def client(self, service, **kwargs):
-        """A boto3 client for one emulated service (botocore service name)."""
+        """A boto3 client for one emulated service (botocore service name), SigV4 everywhere,
+        path-style S3, no retries unless config says otherwise."""
         import boto3
         from botocore.config import Config
         return boto3.client(service, endpoint_url=self.endpoints[service], region_name=self.region,
@@ -280,8 +281,9 @@ class AwsEmulator:
                             aws_secret_access_key=self.secret_key,
                             aws_session_token=self.session_token,
                             verify=self.ca_file if self.tls else None,
-                            config=kwargs.pop("config", Config(retries={"max_attempts": 1},
-                                                               s3={"addressing_style": "path"})),
+                            config=kwargs.pop("config", Config(
+                                retries={"total_max_attempts": 1}, signature_version="s3v4",
+                                s3={"addressing_style": "path"})),
                             **kwargs)
 
 

@@ -6,6 +6,7 @@ import http.server
 import json
 import socket
 import socketserver
+import ssl
 import struct
 import threading
 import time
@@ -94,6 +95,7 @@ def auth_error(protocol, verdict):
             "missing_content_sha": ("InvalidRequest", 400, msg),
             "content_sha_mismatch": ("XAmzContentSHA256Mismatch", 400, msg),
             "bad_expires": ("AuthorizationQueryParametersError", 400, msg),
+            "unsupported": ("InvalidRequest", 400, msg),
         }
         code, status, message = table[p]
         extra = {}
@@ -111,12 +113,14 @@ def auth_error(protocol, verdict):
         table = {"missing": ("MissingAuthenticationToken", 403,
                              "Request is missing Authentication Token"),
                  "malformed": ("IncompleteSignature", 400, msg),
+                 "unsupported": ("IncompleteSignature", 400, msg),
                  "unknown_key": ("InvalidClientTokenId", 403, msg),
                  "bad_token": ("InvalidClientTokenId", 403, msg)}
         code, status, message = table.get(p, ("SignatureDoesNotMatch", 403, msg))
         return ServiceError(code, message, status)
     table = {"missing": ("MissingAuthenticationTokenException", 403, "Missing Authentication Token"),
              "malformed": ("IncompleteSignatureException", 400, msg),
+             "unsupported": ("IncompleteSignatureException", 400, msg),
              "unknown_key": ("UnrecognizedClientException", 403, msg),
              "bad_token": ("UnrecognizedClientException", 403, msg)}
     code, status, message = table.get(p, ("InvalidSignatureException", 403, msg))
@@ -155,8 +159,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         ctx = getattr(self.server, "ssl_context", None)
         if ctx is not None:
             self.request.settimeout(10)
-            self.request = ctx.wrap_socket(self.request, server_side=True)
-            self.request.settimeout(None)
+            tls = ctx.wrap_socket(self.request, server_side=True, do_handshake_on_connect=False)
+            try:
+                tls.do_handshake()
+            except (OSError, ssl.SSLError):
+                tls.close()
+                raise
+            tls.settimeout(None)
+            self.request = tls
         super().setup()
 
     def log_message(self, fmt, *args):
@@ -225,6 +235,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             super().finish()
         except OSError:
             pass
+        if getattr(self.server, "ssl_context", None) is not None:
+            self.request.close()   # the server closes only the raw socket it accepted
 
 
 class _Sink:
@@ -302,7 +314,9 @@ class Front:
                 meta = self.model.shape_for(name).metadata
                 if meta.get("exception"):
                     err = meta.get("error", {})
-                    statuses[err.get("code", name)] = int(err.get("httpStatusCode", 400))
+                    fault = self.model.shape_for(name)._shape_model.get("fault")
+                    statuses[err.get("code", name)] = int(err.get("httpStatusCode",
+                                                                  500 if fault else 400))
                     statuses.setdefault(name, statuses[err.get("code", name)])
             self._statuses = statuses
         if code in self._statuses:

@@ -17,6 +17,10 @@ from .state import Stream
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 QUERY_AUTH_PARAMS = {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
                      "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token"}
+# moto's HTTP server (werkzeug) drops request headers whose names contain "_", and KVS metadata
+# names are full of them (x-amz-meta-aws_kinesisvideo_fragment_number): they travel to moto
+# with a marker in place of "_" and come back decoded.
+UNDERSCORE_MARK = "-x5f-"
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "server", "date", "content-length"}
 
 
@@ -52,13 +56,14 @@ class Moto:
             conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
             for k, v in headers:
                 if k.lower() not in ("content-length", "transfer-encoding", "connection", "expect"):
-                    conn.putheader(k, v)
+                    conn.putheader(k.replace("_", UNDERSCORE_MARK), v)
             if body or method in ("PUT", "POST"):
                 conn.putheader("Content-Length", str(len(body)))
             conn.endheaders(body)
             resp = conn.getresponse()
             data = resp.read()
-            return resp.status, resp.getheaders(), data
+            back = [(k.replace(UNDERSCORE_MARK, "_"), v) for k, v in resp.getheaders()]
+            return resp.status, back, data
         finally:
             conn.close()
 
@@ -331,6 +336,15 @@ class _KvsBase(Front):
                            "The requested stream is not found or not active.", 404)
 
 
+def check_format_config(config):
+    """FormatConfig's model only says "one JPEGQuality entry of word characters"; the service
+    wants an integer 1..100 in that string."""
+    quality = (config or {}).get("JPEGQuality")
+    if quality is not None and not re.fullmatch(r"[1-9][0-9]?|100", quality):
+        raise ServiceError("InvalidArgumentException", "JPEGQuality must be an integer from 1 to "
+                           "100", 400)
+
+
 class KvsFront(_KvsBase):
     name = "kinesisvideo"
     model_name = "kinesisvideo"
@@ -380,6 +394,7 @@ class KvsFront(_KvsBase):
             if dest["DestinationRegion"] != stream.region:
                 raise ServiceError("InvalidArgumentException", "The destination region must be the "
                                    "same as the stream region.", 400)
+            check_format_config(config.get("FormatConfig"))
             if config["SamplingInterval"] < 200:
                 raise ServiceError("InvalidArgumentException", "SamplingInterval must be at least "
                                    "200 ms", 400)
@@ -450,6 +465,7 @@ class KvsMediaFront(_KvsBase):
         if interval < 200:
             raise ServiceError("InvalidArgumentException",
                                "SamplingInterval must be at least 200 milliseconds", 400)
+        check_format_config(params.get("FormatConfig"))
         page = params.get("MaxResults", DEFAULT_PAGE)
         fingerprint = hashlib.sha256(json.dumps(
             [stream.arn, params["ImageSelectorType"], start, end, interval, params["Format"]]

@@ -23,7 +23,7 @@ MAX_PRESIGN_EXPIRES_S = 604800
 
 class Verdict:
     """Outcome of a verification. problem is None when the signature is good, else one of:
-    missing, malformed, unknown_key, bad_token, bad_signature, expired, skewed, wrong_region,
+    missing, malformed, unsupported (SigV2), unknown_key, bad_token, bad_signature, expired, skewed, wrong_region,
     wrong_service, wrong_date, missing_content_sha, content_sha_mismatch, bad_expires."""
 
     def __init__(self, problem=None, message="", **details):
@@ -67,6 +67,10 @@ class Verifier:
         pairs = [p.partition("=") for p in raw_query.split("&") if p]
         query = [(urllib.parse.unquote(k), urllib.parse.unquote(v)) for k, _, v in pairs]
         qdict = dict(query)
+        auth = (lower.get("authorization") or [""])[0]
+        if auth.startswith("AWS ") or ("AWSAccessKeyId" in qdict and "Signature" in qdict):
+            return Verdict("unsupported", "The authorization mechanism you have provided is not "
+                           "supported. Please use AWS4-HMAC-SHA256.")
         if "authorization" in lower:
             algorithm, fields = _parse_authorization(lower["authorization"][0])
             if algorithm != "AWS4-HMAC-SHA256" or not all(
