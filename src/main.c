@@ -20,7 +20,8 @@
 static const char *const ENV_VARS[][2] = {
     {"AWS_LAMBDA_RUNTIME_API", "host:port of the Lambda Runtime API (set by Lambda)"},
     {"AWS_LAMBDA_LOG_FORMAT", "Text (default) or JSON: one JSON object per log line"},
-    {"AWS_LAMBDA_LOG_LEVEL", "lowest level logged: TRACE, DEBUG, INFO (default), WARN, ERROR, FATAL"},
+    {"AWS_LAMBDA_LOG_LEVEL",
+     "lowest level logged: TRACE, DEBUG, INFO (default), WARN, ERROR, FATAL"},
     {"_X_AMZN_TRACE_ID", "X-Ray trace header; set per invoke from Lambda-Runtime-Trace-Id"},
     {"ALERT_TOPIC_ARN", "required: the SNS topic ARN alerts are published to"},
     {"ALERT_LABELS", "comma-separated labels that raise an alert"},

@@ -191,7 +191,8 @@ static size_t on_header(char *data, size_t size, size_t n, void *userdata)
     while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
         end--;
     for (int i = 0; i < (int)(sizeof(NEXT_HEADERS) / sizeof(NEXT_HEADERS[0])); i++) {
-        if (strlen(NEXT_HEADERS[i]) == name_len && strncasecmp(data, NEXT_HEADERS[i], name_len) == 0)
+        if (strlen(NEXT_HEADERS[i]) == name_len &&
+            strncasecmp(data, NEXT_HEADERS[i], name_len) == 0)
             store_header(c, i, (struct lk_view){v, (size_t)(end - v)});
     }
     return len;
