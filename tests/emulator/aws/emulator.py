@@ -115,7 +115,7 @@ class AwsEmulator:
             self._servers.append(server)
             self.endpoints[fr.name] = "%s://%s:%d" % (scheme, self.host, server.server_address[1])
         control = _ControlServer(self, self.host)
-        threading.Thread(target=control.serve_forever, daemon=True).start()
+        threading.Thread(target=control.serve_forever, args=(0.05,), daemon=True).start()
         self._servers.append(control)
         self.control_url = "http://%s:%d" % (self.host, control.server_address[1])
         env = {ENV_NAMES[name]: url for name, url in self.endpoints.items()}

@@ -270,7 +270,8 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 def start_server(front, host, ssl_context):
     server = Server(front, host, ssl_context)
-    thread = threading.Thread(target=server.serve_forever, name="emu-" + front.name, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="emu-" + front.name,
+                              daemon=True)
     thread.start()
     return server, thread
 
