@@ -10,7 +10,7 @@ TEST_EVENT = {"Service": "Amazon S3", "Event": "s3:TestEvent", "Time": "2026-11-
               "Bucket": "payload-marker-bucket", "RequestId": "r", "HostId": "h"}
 S3_EVENT = {"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3",
                          "s3": {"bucket": {"name": "b"}, "object": {"key": "k.jpg"}}}]}
-SNS_EVENT = {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": "{}"}}]}
+SNS_EVENT = {"Records": [{"EventSource": "aws:sns", "Sns": {"Message": json.dumps(S3_EVENT)}}]}
 EB_EVENT = {"source": "aws.s3", "detail-type": "Object Created",
             "detail": {"bucket": {"name": "b"}, "object": {"key": "k.jpg"}}}
 TRACE = "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1"
@@ -63,11 +63,14 @@ class RouteTest(RuntimeCase):
         self.assertEqual(code, 1, stderr)
 
         self.assertEqual(invs["test"].outcome, "response")
-        self.assertEqual(json.loads(invs["test"].body), {"route": "s3-test", "action": "none"})
+        answer = json.loads(invs["test"].body)
+        self.assertEqual((answer["route"], answer["frames"], answer["alerts"]), ("s3-test", 0, 0))
+        # Each S3-bearing route reached its first AWS call (HeadObject of the named object),
+        # which fails on the closed endpoint.
         for route in ("s3", "sns", "eventbridge-s3"):
             inv = invs[route]
-            self.assertEqual(inv.error_type, "Function.NotImplemented", route)
-            self.assertIn(route + " route", inv.error_body["errorMessage"])
+            self.assertEqual(inv.error_type, "Function.NetworkError", route)
+            self.assertIn("HeadObject s3://b/k.jpg", inv.error_body["errorMessage"], route)
         for name in ("unknown", "array"):
             self.assertEqual(invs[name].error_type, "Function.UnsupportedEvent")
         self.assertEqual(invs["invalid"].error_type, "Function.InvalidEvent")
