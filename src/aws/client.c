@@ -160,13 +160,15 @@ static int add_header(struct transfer *t, const char *name, size_t nlen, const c
 /* 0 when the announced length passes the cap of a success body. */
 static int content_length_ok(struct transfer *t, const char *v, size_t vlen)
 {
+    if (t->head || t->status < 200 || t->status > 299)
+        return 1;
     unsigned long long n = 0;
     for (size_t i = 0; i < vlen && v[i] >= '0' && v[i] <= '9'; i++) {
         if (n > (unsigned long long)SIZE_MAX / 10)
             return 0;
         n = n * 10 + (unsigned long long)(v[i] - '0');
     }
-    return t->head || t->status < 200 || t->status > 299 || n <= t->cap;
+    return n <= t->cap;
 }
 
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
@@ -289,13 +291,16 @@ static int configure_handle(struct aws_client *c)
         if (rc == CURLE_OK)                            \
             rc = curl_easy_setopt(k, opt, val);        \
     } while (0)
-    SET(CURLOPT_NOPROXY, c->noproxy);
+    /* A libcurl built without proxy support has no proxy to bypass. */
+    curl_easy_setopt(k, CURLOPT_NOPROXY, c->noproxy);
     SET(CURLOPT_PROTOCOLS_STR, "http,https");
     SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     SET(CURLOPT_TCP_NODELAY, 1L);
     SET(CURLOPT_TCP_KEEPALIVE, 1L);
     SET(CURLOPT_NOSIGNAL, 1L);
     SET(CURLOPT_FOLLOWLOCATION, 0L);
+    /* S3 keys may hold "." and ".." segments; the signature covers the path as sent. */
+    SET(CURLOPT_PATH_AS_IS, 1L);
     SET(CURLOPT_SSL_VERIFYPEER, 1L);
     SET(CURLOPT_SSL_VERIFYHOST, 2L);
     if (c->cfg->ca_file)
@@ -572,8 +577,7 @@ static void fill_request_id(struct aws_response *resp, const char *from_body)
 }
 
 /* An HTTP error reply: parsed, classified, and err filled with the AWS details. */
-static void http_outcome(struct aws_client *c, struct aws_response *resp, struct outcome *o,
-                         struct lk_error *err)
+static void http_outcome(struct aws_response *resp, struct outcome *o, struct lk_error *err)
 {
     struct aws_error_info info;
     aws_error_parse(resp->status, aws_response_header(resp, "x-amzn-errortype"), resp->body.data,
@@ -589,7 +593,6 @@ static void http_outcome(struct aws_client *c, struct aws_response *resp, struct
     snprintf(err->aws_code, sizeof err->aws_code, "%s", info.code);
     snprintf(err->request_id, sizeof err->request_id, "%s", resp->request_id);
     err->http_status = resp->status;
-    (void)c;
 }
 
 static int curl_transient(CURLcode cc)
@@ -650,7 +653,7 @@ static int attempt(struct aws_client *c, const struct aws_request *req, int64_t 
         return 0;
     }
     if (cc == CURLE_OK || (cc == CURLE_WRITE_ERROR && c->xfer.truncated))
-        http_outcome(c, resp, o, err);
+        http_outcome(resp, o, err);
     else
         transport_outcome(c, (CURLcode)cc, budget, o, err);
     aws_scrub(err->message, c->cfg->secret_access_key);

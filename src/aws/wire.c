@@ -330,10 +330,35 @@ static void sig_view(const struct aws_request *req, const struct prepared *p,
     };
 }
 
+/* A presigned URL carries its own signature: it goes out as it is, with the caller's
+ * headers only (an Authorization header as well would make S3 refuse it). */
+static int prepare_presigned(const struct aws_request *req, struct aws_wire_request *out,
+                             struct lk_error *err)
+{
+    int rc = check_request(req, err);
+    if (rc != LK_OK)
+        return rc;
+    out->headers = calloc(req->header_count + 1, sizeof *out->headers);
+    out->url = strdup(req->presigned_url);
+    if (!out->headers || !out->url)
+        rc = LK_NOMEM;
+    for (size_t i = 0; i < req->header_count && rc == LK_OK; i++)
+        rc = push_header(out, req->headers[i].name, req->headers[i].value);
+    if (rc != LK_OK) {
+        aws_wire_cleanup(out);
+        return err_set(err, rc, "aws request: cannot build the headers");
+    }
+    return LK_OK;
+}
+
 int aws_wire_prepare(const struct aws_config *cfg, enum aws_service svc,
                      const struct aws_request *req, time_t now, struct aws_wire_request *out,
                      struct lk_error *err)
 {
+    if (req->presigned_url) {
+        memset(out, 0, sizeof *out);
+        return prepare_presigned(req, out, err);
+    }
     struct prepared p;
     struct sig_result res;
     struct sig_header hdrs[WIRE_MAX_HEADERS + 1];
