@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import subprocess
 import unittest
 
@@ -77,8 +78,12 @@ def many_labels(count, instances, name_len=20):
 
 
 def run_tool(job):
-    proc = subprocess.run([TOOL], input=json.dumps(job).encode("utf-8"),
+    # Under the valgrind configuration the tool runs under memcheck too.
+    wrapper = shlex.split(os.environ.get("LOOKOUT_BOOTSTRAP_WRAPPER", ""))
+    proc = subprocess.run(wrapper + [TOOL], input=json.dumps(job).encode("utf-8"),
                           capture_output=True, timeout=120)
+    if proc.returncode not in (0, 2):
+        raise AssertionError("alert_build exited %d: %s" % (proc.returncode, proc.stderr.decode()))
     out = json.loads(proc.stdout.decode("utf-8"))
     return proc.returncode, out
 
