@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: the normal build (warnings are errors), then the C tests and the black-box
-# runtime tests again under ASan+UBSan and under valgrind memcheck.
+# runtime tests again under ASan+UBSan and under valgrind memcheck, then a short run of every
+# fuzz target (FUZZ_SECONDS each, default 10; `make fuzz` runs them longer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=$(nproc 2>/dev/null || echo 2)
@@ -25,3 +26,6 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 echo "== valgrind memcheck"
 configure_and_build build-valgrind -DCMAKE_BUILD_TYPE=Debug -DLOOKOUT_VALGRIND=ON
 ctest --test-dir build-valgrind --output-on-failure -j "$JOBS" -L "$CHECKED_LABELS"
+
+echo "== fuzz (every parser of outside bytes, FUZZ_SECONDS each)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-10} FUZZ_BUILD_DIR=build-fuzz scripts/fuzz.sh
