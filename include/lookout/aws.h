@@ -41,14 +41,23 @@ struct aws_config {
     char *session_token;                    /* NULL when not set */
     char *region;                           /* AWS_REGION, else AWS_DEFAULT_REGION */
     char *endpoint_url[AWS_SVC_COUNT];      /* resolved override, NULL = public endpoint */
-    char *ca_file;                          /* CA bundle for TLS, NULL = curl's default */
+    char *ca_file;                          /* CA bundle file (CURLOPT_CAINFO), or NULL */
+    char *ca_path;                          /* OpenSSL hashed CA directory (CURLOPT_CAPATH),
+                                               or NULL; at most one of the two is set, both
+                                               NULL = curl's built-in default */
     int max_attempts;                       /* AWS_MAX_ATTEMPTS, default 3 (first included) */
 };
 
 /* Reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION /
- * AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_<ID> / AWS_ENDPOINT_URL, AWS_MAX_ATTEMPTS and the CA
- * bundle (SSL_CERT_FILE, then the usual paths). A missing or invalid value fails with
- * LK_CONFIG and a message naming the variable. On failure cfg holds nothing to free. */
+ * AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_<ID> / AWS_ENDPOINT_URL, AWS_MAX_ATTEMPTS and the TLS
+ * trust roots: the first that exists of
+ *   SSL_CERT_FILE (a readable file)                        -> ca_file
+ *   SSL_CERT_DIR (one hashed directory, not a ':' list)    -> ca_path
+ *   ca-certs/ in the executable's directory (the artifact) -> ca_path
+ *   /etc/pki/tls/certs/ca-bundle.crt, /etc/ssl/certs/ca-certificates.crt,
+ *   ca-bundle.crt in the executable's directory            -> ca_file
+ * A missing or invalid value fails with LK_CONFIG and a message naming the variable. On
+ * failure cfg holds nothing to free. */
 int aws_config_from_env(struct aws_config *cfg, struct lk_error *err);
 void aws_config_cleanup(struct aws_config *cfg);
 

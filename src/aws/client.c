@@ -305,6 +305,12 @@ static int configure_handle(struct aws_client *c)
     SET(CURLOPT_SSL_VERIFYHOST, 2L);
     if (c->cfg->ca_file)
         SET(CURLOPT_CAINFO, c->cfg->ca_file);
+    if (c->cfg->ca_path) {
+        SET(CURLOPT_CAPATH, c->cfg->ca_path);
+        /* A shared libcurl may have a compiled-in bundle: loading it too would cost the
+         * parse of every root on the first request, which the directory exists to avoid. */
+        SET(CURLOPT_CAINFO, (char *)NULL);
+    }
     SET(CURLOPT_USERAGENT, "kvs-lookout/" "0.1");
     SET(CURLOPT_ERRORBUFFER, c->errbuf);
     SET(CURLOPT_WRITEFUNCTION, on_body);

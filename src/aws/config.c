@@ -1,5 +1,5 @@
 /* Configuration from the environment: credentials, region, endpoint overrides, retry
- * attempts and the CA bundle (aws.h). Messages name variables, never their values. */
+ * attempts and the TLS trust roots (aws.h). Messages name variables, never their values. */
 #include "lookout/aws.h"
 
 #include <errno.h>
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lookout/buf.h"
@@ -163,40 +164,72 @@ static int read_max_attempts(struct aws_config *cfg, struct lk_error *err)
     return LK_OK;
 }
 
-/* Directory of the running executable + "/ca-bundle.crt", or "" when unknown. */
-static void bundle_beside_exe(char *out, size_t out_size)
+/* path + "/" + name into out, or "" when path is empty or the result does not fit. */
+static void join(char *out, size_t out_size, const char *path, const char *name)
 {
-    char exe[PATH_MAX];
     out[0] = '\0';
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
+    if (!*path)
         return;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return;
-    *slash = '\0';
-    int w = snprintf(out, out_size, "%s/ca-bundle.crt", exe);
+    int w = snprintf(out, out_size, "%s/%s", path, name);
     if (w < 0 || (size_t)w >= out_size)
         out[0] = '\0';
 }
 
-static int read_ca_file(struct aws_config *cfg)
+/* Directory of the running executable, or "" when unknown (no /proc in the root). */
+static void exe_dir(char *out, size_t out_size)
 {
-    char beside[PATH_MAX + 32];
-    bundle_beside_exe(beside, sizeof beside);
-    const char *candidates[] = {
-        env("SSL_CERT_FILE"),
+    out[0] = '\0';
+    ssize_t n = readlink("/proc/self/exe", out, out_size - 1);
+    if (n <= 0)
+        return;
+    out[n] = '\0';
+    char *slash = strrchr(out, '/');
+    if (!slash)
+        out[0] = '\0';
+    else
+        *slash = '\0';
+}
+
+static int readable_file(const char *p)
+{
+    struct stat st;
+    return p && *p && stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, R_OK) == 0;
+}
+
+static int searchable_dir(const char *p)
+{
+    struct stat st;
+    return p && *p && stat(p, &st) == 0 && S_ISDIR(st.st_mode) && access(p, R_OK | X_OK) == 0;
+}
+
+/* The first of: SSL_CERT_FILE, SSL_CERT_DIR, ca-certs/ beside the executable, the system
+ * bundles, ca-bundle.crt beside the executable. A hashed directory comes before the bundles
+ * because OpenSSL reads from it only the roots a handshake asks for, where a bundle is
+ * parsed whole before the first handshake (docs/packaging.md). */
+static int read_trust_roots(struct aws_config *cfg)
+{
+    char dir[PATH_MAX];
+    char certs[PATH_MAX + 16];
+    char bundle[PATH_MAX + 16];
+    exe_dir(dir, sizeof dir);
+    join(certs, sizeof certs, dir, "ca-certs");
+    join(bundle, sizeof bundle, dir, "ca-bundle.crt");
+    if (readable_file(env("SSL_CERT_FILE")))
+        return dup_into(&cfg->ca_file, env("SSL_CERT_FILE"));
+    if (searchable_dir(env("SSL_CERT_DIR")))
+        return dup_into(&cfg->ca_path, env("SSL_CERT_DIR"));
+    if (searchable_dir(certs))
+        return dup_into(&cfg->ca_path, certs);
+    const char *bundles[] = {
         "/etc/pki/tls/certs/ca-bundle.crt",   /* Amazon Linux, the Lambda images */
         "/etc/ssl/certs/ca-certificates.crt", /* Debian */
-        beside,
+        bundle,
     };
-    for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
-        const char *c = candidates[i];
-        if (c && *c && access(c, R_OK) == 0)
-            return dup_into(&cfg->ca_file, c);
+    for (size_t i = 0; i < sizeof bundles / sizeof bundles[0]; i++) {
+        if (readable_file(bundles[i]))
+            return dup_into(&cfg->ca_file, bundles[i]);
     }
-    return LK_OK; /* NULL: curl's built-in default */
+    return LK_OK; /* both NULL: curl's built-in default */
 }
 
 int aws_config_from_env(struct aws_config *cfg, struct lk_error *err)
@@ -216,8 +249,8 @@ int aws_config_from_env(struct aws_config *cfg, struct lk_error *err)
         goto cleanup;
     if ((rc = read_max_attempts(cfg, err)) != LK_OK)
         goto cleanup;
-    if ((rc = read_ca_file(cfg)) != LK_OK) {
-        err_set(err, rc, "out of memory reading the CA bundle path");
+    if ((rc = read_trust_roots(cfg)) != LK_OK) {
+        err_set(err, rc, "out of memory reading the CA roots path");
         goto cleanup;
     }
 cleanup:
@@ -245,5 +278,6 @@ void aws_config_cleanup(struct aws_config *cfg)
     for (int i = 0; i < AWS_SVC_COUNT; i++)
         free(cfg->endpoint_url[i]);
     free(cfg->ca_file);
+    free(cfg->ca_path);
     memset(cfg, 0, sizeof *cfg);
 }

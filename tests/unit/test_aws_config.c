@@ -6,7 +6,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -29,6 +32,7 @@ static const char *const ALL_VARS[] = {
     "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
     "AWS_MAX_ATTEMPTS",
     "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
 };
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -178,6 +182,118 @@ static void ca_bundle_prefers_ssl_cert_file(void **state)
     assert_int_equal(aws_config_from_env(&cfg, NULL), LK_OK);
     assert_true(cfg.ca_file == NULL || strcmp(cfg.ca_file, path) != 0);
     aws_config_cleanup(&cfg);
+}
+
+/* The trust roots a configuration read now would use; asserts exactly one is set. */
+struct roots {
+    char file[PATH_MAX];
+    char dir[PATH_MAX];
+};
+
+static struct roots read_roots(void)
+{
+    struct aws_config cfg;
+    struct roots r = {{0}, {0}};
+    assert_int_equal(aws_config_from_env(&cfg, NULL), LK_OK);
+    assert_false(cfg.ca_file && cfg.ca_path);
+    if (cfg.ca_file)
+        snprintf(r.file, sizeof r.file, "%s", cfg.ca_file);
+    if (cfg.ca_path)
+        snprintf(r.dir, sizeof r.dir, "%s", cfg.ca_path);
+    aws_config_cleanup(&cfg);
+    return r;
+}
+
+/* <directory of this test executable>/ca-certs, where the artifact ships its roots. */
+static void certs_beside_exe(char *out, size_t size)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    assert_true(n > 0);
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0';
+    assert_true((size_t)snprintf(out, size, "%s/ca-certs", exe) < size);
+}
+
+static void ca_file_beats_every_directory(void **state)
+{
+    (void)state;
+    char file[] = "/tmp/lookout-ca-XXXXXX";
+    char dir[] = "/tmp/lookout-cadir-XXXXXX";
+    int fd = mkstemp(file);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_non_null(mkdtemp(dir));
+    setenv("SSL_CERT_FILE", file, 1);
+    setenv("SSL_CERT_DIR", dir, 1);
+    struct roots r = read_roots();
+    assert_string_equal(r.file, file);
+    assert_string_equal(r.dir, "");
+    /* Without a readable SSL_CERT_FILE, SSL_CERT_DIR is next. */
+    unlink(file);
+    r = read_roots();
+    assert_string_equal(r.file, "");
+    assert_string_equal(r.dir, dir);
+    rmdir(dir);
+}
+
+static void ssl_cert_dir_must_be_a_directory(void **state)
+{
+    (void)state;
+    char file[] = "/tmp/lookout-ca-XXXXXX";
+    int fd = mkstemp(file);
+    assert_true(fd >= 0);
+    close(fd);
+    setenv("SSL_CERT_DIR", file, 1);
+    struct roots r = read_roots();
+    assert_true(strcmp(r.dir, file) != 0);
+    /* A file is a file: SSL_CERT_FILE naming a directory is passed over too. */
+    unsetenv("SSL_CERT_DIR");
+    setenv("SSL_CERT_FILE", "/tmp", 1);
+    r = read_roots();
+    assert_true(strcmp(r.file, "/tmp") != 0);
+    unlink(file);
+}
+
+static void shipped_directory_beats_system_bundles(void **state)
+{
+    (void)state;
+    char certs[PATH_MAX];
+    certs_beside_exe(certs, sizeof certs);
+    int made = mkdir(certs, 0755) == 0;
+    assert_true(made || errno == EEXIST);
+    struct roots r = read_roots();
+    assert_string_equal(r.dir, certs);
+    assert_string_equal(r.file, "");
+    /* An explicit SSL_CERT_DIR still comes first. */
+    char dir[] = "/tmp/lookout-cadir-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    setenv("SSL_CERT_DIR", dir, 1);
+    r = read_roots();
+    assert_string_equal(r.dir, dir);
+    rmdir(dir);
+    if (made)
+        rmdir(certs);
+}
+
+static void system_bundles_come_last(void **state)
+{
+    (void)state;
+    char certs[PATH_MAX];
+    certs_beside_exe(certs, sizeof certs);
+    if (access(certs, F_OK) == 0)
+        skip(); /* ca-certs/ left beside this executable: it would win */
+    const char *bundles[] = {"/etc/pki/tls/certs/ca-bundle.crt",
+                             "/etc/ssl/certs/ca-certificates.crt"};
+    const char *expect = "";
+    for (size_t i = 0; i < 2 && !*expect; i++) {
+        if (access(bundles[i], R_OK) == 0)
+            expect = bundles[i];
+    }
+    struct roots r = read_roots();
+    assert_string_equal(r.dir, "");
+    if (*expect)
+        assert_string_equal(r.file, expect);
 }
 
 /* ---- aws_wire_prepare ---- */
@@ -370,6 +486,10 @@ int main(void)
         cmocka_unit_test_setup(endpoint_overrides_take_precedence, clean_env),
         cmocka_unit_test_setup(max_attempts_is_checked, clean_env),
         cmocka_unit_test_setup(ca_bundle_prefers_ssl_cert_file, clean_env),
+        cmocka_unit_test_setup(ca_file_beats_every_directory, clean_env),
+        cmocka_unit_test_setup(ssl_cert_dir_must_be_a_directory, clean_env),
+        cmocka_unit_test_setup(shipped_directory_beats_system_bundles, clean_env),
+        cmocka_unit_test_setup(system_bundles_come_last, clean_env),
         cmocka_unit_test(public_endpoints),
         cmocka_unit_test(s3_addressing_style),
         cmocka_unit_test(hostile_bucket_and_key_are_encoded),
