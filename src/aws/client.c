@@ -47,6 +47,7 @@ struct transfer {
     size_t cap;             /* cap on a success body */
     int head;               /* HEAD: Content-Length describes a body that is not sent */
     long status;            /* from the latest status line */
+    int64_t budget_ms;      /* the attempt's timeout */
     size_t header_bytes;
     size_t header_slots;
     int too_large;          /* a success body passed the cap: LK_TOO_LARGE */
@@ -531,9 +532,13 @@ static int wire_for_attempt(struct aws_client *c, const struct aws_request *req,
     return LK_OK;
 }
 
-/* Performs one attempt; the curl code, or -1 when the request could not be prepared (err
- * then holds why). */
-static int perform(struct aws_client *c, const struct aws_request *req, int64_t budget,
+#define NOT_PREPARED (-1)
+#define NO_TIME (-2)
+
+/* Performs one attempt; the curl code, NOT_PREPARED when the request could not be prepared
+ * (err then holds why), or NO_TIME when the deadline came while it was being prepared. The
+ * timeout is taken after signing, so the time signing took is not spent twice. */
+static int perform(struct aws_client *c, const struct aws_request *req, int64_t deadline_ms,
                    struct aws_response *resp, struct lk_error *err)
 {
     struct aws_wire_request wire;
@@ -543,7 +548,13 @@ static int perform(struct aws_client *c, const struct aws_request *req, int64_t 
     c->xfer = (struct transfer){.resp = resp, .cap = cap, .head = strcmp(req->method, "HEAD") == 0};
     if (wire_for_attempt(c, req, &wire, &list, err) != LK_OK) {
         aws_wire_cleanup(&wire);
-        return -1;
+        return NOT_PREPARED;
+    }
+    int64_t budget = c->xfer.budget_ms = budget_ms(deadline_ms);
+    if (budget < CLIENT_MIN_ATTEMPT_MS) {
+        curl_slist_free_all(list);
+        aws_wire_cleanup(&wire);
+        return NO_TIME;
     }
     resp->attempts++;
     CURL *k = c->curl;
@@ -620,7 +631,7 @@ static int curl_transient(CURLcode cc)
     }
 }
 
-static void transport_outcome(struct aws_client *c, CURLcode cc, int64_t budget, struct outcome *o,
+static void transport_outcome(struct aws_client *c, CURLcode cc, struct outcome *o,
                               struct lk_error *err)
 {
     const char *why = c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc);
@@ -636,7 +647,7 @@ static void transport_outcome(struct aws_client *c, CURLcode cc, int64_t budget,
         o->status = LK_TIMEOUT;
         o->kind = AWS_RETRY_TIMEOUT;
         snprintf(o->detail, sizeof o->detail, "no complete response within %lld ms (%s)",
-                 (long long)budget, why);
+                 (long long)c->xfer.budget_ms, why);
     } else {
         o->status = LK_TRANSPORT;
         o->kind = curl_transient(cc) ? AWS_RETRY_TRANSIENT : AWS_RETRY_NONE;
@@ -645,13 +656,13 @@ static void transport_outcome(struct aws_client *c, CURLcode cc, int64_t budget,
     err_set(err, o->status, "%s", o->detail);
 }
 
-/* One attempt, classified. -1 when the request could not even be prepared (err says why). */
-static int attempt(struct aws_client *c, const struct aws_request *req, int64_t budget,
+/* One attempt, classified; or NOT_PREPARED or NO_TIME as perform says. */
+static int attempt(struct aws_client *c, const struct aws_request *req, int64_t deadline_ms,
                    struct aws_response *resp, struct outcome *o, struct lk_error *err)
 {
-    int cc = perform(c, req, budget, resp, err);
+    int cc = perform(c, req, deadline_ms, resp, err);
     if (cc < 0)
-        return -1;
+        return cc;
     if ((cc == CURLE_OK || (cc == CURLE_WRITE_ERROR && c->xfer.truncated)) && resp->status >= 200 &&
         resp->status <= 299) {
         fill_request_id(resp, NULL);
@@ -661,7 +672,7 @@ static int attempt(struct aws_client *c, const struct aws_request *req, int64_t 
     if (cc == CURLE_OK || (cc == CURLE_WRITE_ERROR && c->xfer.truncated))
         http_outcome(resp, o, err);
     else
-        transport_outcome(c, (CURLcode)cc, budget, o, err);
+        transport_outcome(c, (CURLcode)cc, o, err);
     aws_scrub(err->message, c->cfg->secret_access_key);
     aws_scrub(err->message, c->cfg->session_token);
     aws_scrub(o->detail, c->cfg->secret_access_key);
@@ -756,12 +767,14 @@ int aws_client_send(struct aws_client *client, const struct aws_request *req, in
     memset(&client->stats, 0, sizeof client->stats);
     resp->attempts = 0;
     for (;;) {
-        int64_t budget = budget_ms(deadline_ms);
-        if (budget < CLIENT_MIN_ATTEMPT_MS) {
+        int done = budget_ms(deadline_ms) < CLIENT_MIN_ATTEMPT_MS
+                       ? NO_TIME
+                       : attempt(client, req, deadline_ms, resp, &o, err);
+        if (done == NO_TIME) {
             rc = deadline(err, what, resp->attempts, &o);
             break;
         }
-        if (attempt(client, req, budget, resp, &o, err) < 0) {
+        if (done == NOT_PREPARED) {
             rc = err_wrap(err, "%s", what);
             break;
         }
