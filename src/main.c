@@ -33,6 +33,7 @@ static const char *const ENV_VARS[][2] = {
     {"KVS_WINDOW_MS", "frames of a notified fragment are fetched over [start, start + window], ms"},
     {"KVS_SAMPLING_MS", "GetImages sampling interval, ms (>= 200, default 1000)"},
     {"KVS_MAX_FRAMES", "most frames (Rekognition calls) per fragment or range (default 3)"},
+    {"MOTION_MIN_CHANGE", "0..1: skip frames that changed less than this from the last (0 = off)"},
     {"AWS_ACCESS_KEY_ID", "credentials (set by Lambda from the execution role)"},
     {"AWS_SECRET_ACCESS_KEY", "credentials (never logged)"},
     {"AWS_SESSION_TOKEN", "credentials (never logged)"},

@@ -15,6 +15,7 @@
 #include "lookout/aws.h"
 #include "lookout/decide.h"
 #include "lookout/events.h"
+#include "lookout/image.h"
 #include "lookout/kvs.h"
 
 /* The settings the story reads, parsed once at start-up (pl_settings_from_env). */
@@ -28,6 +29,9 @@ struct pl_settings {
     int kvs_window_ms;          /* KVS_WINDOW_MS: frames of [start, start + window] */
     int kvs_sampling_ms;        /* KVS_SAMPLING_MS: GetImages SamplingInterval */
     int kvs_max_frames;         /* KVS_MAX_FRAMES: Rekognition calls per fragment at most */
+    double motion_min_change;   /* MOTION_MIN_CHANGE: 0 = off; else the fraction (0..1] of a
+                                   frame that must differ from the stream's last frame for it
+                                   to be worth a Rekognition call */
 };
 
 #define PL_DEFAULT_MAX_LABELS 50
@@ -51,10 +55,25 @@ struct pl_services {
 int pl_services_init(struct pl_services *svc, struct lk_error *err);
 void pl_services_cleanup(struct pl_services *svc);
 
+/* Motion gating: the last thumbnail of each stream, kept across warm invocations of one
+ * execution environment, so that a still scene costs no Rekognition call. Caller-owned (the
+ * app keeps one for its life); a zeroed struct is empty. */
+#define PL_MOTION_SLOTS 8
+struct pl_motion {
+    struct {
+        char *stream;
+        struct img_thumb thumb;
+    } slot[PL_MOTION_SLOTS];
+    size_t next;        /* slot to reuse when all are taken */
+};
+
+void pl_motion_cleanup(struct pl_motion *m);
+
 /* What one unit of work did, added up over an invocation. */
 struct pl_stats {
     size_t frames;     /* frames looked at by Rekognition */
     size_t skipped;    /* objects or frames passed over (not images, NO_MEDIA, ...) */
+    size_t still;      /* frames passed over by motion gating */
     size_t labels;     /* labels Rekognition found, matched or not */
     size_t matched;    /* frames with a label the user cares about */
     size_t alerts;     /* alerts published */
@@ -66,10 +85,12 @@ struct pl_job {
     struct pl_services *services;
     int64_t deadline_ms;
     struct pl_stats *stats;
+    struct pl_motion *motion;
 };
 
 /* One S3 object (KVS-generated image or any JPEG/PNG): skipped with a logged reason when it
- * is not an image; else labelled in place (Image.S3Object) and alerted on. */
+ * is not an image; else labelled in place (Image.S3Object) and alerted on. With motion gating
+ * on, the pixels are needed here: the object is read (GetObject) and labelled from its bytes. */
 int pl_detect_s3_object(struct pl_job *job, const struct ev_s3_object *obj,
                         enum ev_trigger trigger, struct lk_error *err);
 

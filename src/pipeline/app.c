@@ -22,6 +22,7 @@
 struct pl_app {
     struct pl_settings settings;
     struct pl_services services;
+    struct pl_motion motion;    /* kept across warm invocations */
 };
 
 int pl_app_new(struct pl_app **out, struct lk_error *err)
@@ -46,6 +47,7 @@ void pl_app_free(struct pl_app *app)
 {
     if (!app)
         return;
+    pl_motion_cleanup(&app->motion);
     pl_services_cleanup(&app->services);
     pl_settings_cleanup(&app->settings);
     free(app);
@@ -95,6 +97,7 @@ static int answer(struct lk_buf *response, enum ev_kind kind, size_t units,
     cJSON_AddNumberToObject(o, "units", (double)units);
     cJSON_AddNumberToObject(o, "frames", (double)st->frames);
     cJSON_AddNumberToObject(o, "skipped", (double)st->skipped);
+    cJSON_AddNumberToObject(o, "still", (double)st->still);
     cJSON_AddNumberToObject(o, "labels", (double)st->labels);
     cJSON_AddNumberToObject(o, "matched", (double)st->matched);
     cJSON_AddNumberToObject(o, "alerts", (double)st->alerts);
@@ -113,7 +116,7 @@ static int handle_batch(struct pl_app *app, int64_t deadline_ms, const cJSON *do
     struct failures failed = {0};
     buf_init(&failed.text, sizeof(err->message));
     int rc = ev_parse(doc, &batch, err);
-    struct pl_job job = {&app->settings, &app->services, deadline_ms, &stats};
+    struct pl_job job = {&app->settings, &app->services, deadline_ms, &stats, &app->motion};
     for (size_t i = 0; rc == LK_OK && i < batch.count; i++) {
         struct lk_error item_err = {0};
         if (run_item(&job, &batch.items[i], &item_err) != LK_OK)

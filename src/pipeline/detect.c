@@ -15,6 +15,10 @@
 #include "lookout/log.h"
 #include "lookout/s3.h"
 
+/* Rekognition reads S3 objects of up to 15 MB; an object read for motion gating is held to
+ * the same bound. */
+#define S3_FRAME_MAX_BYTES ((size_t)15 * 1024 * 1024)
+
 /* KVS writes image/jpeg or image/png; other uploaders often leave S3's generic types. */
 static const char *content_skip_reason(const char *type)
 {
@@ -82,20 +86,30 @@ int pl_detect_s3_object(struct pl_job *job, const struct ev_s3_object *obj,
     }
     struct s3_object_info info = {0};
     struct s3_identity id = {0};
-    int rc = s3_head_object(job->services->s3, obj->bucket, obj->key, obj->version_id,
-                            job->deadline_ms, &info, err);
+    struct lk_buf pixels;
+    buf_init(&pixels, S3_FRAME_MAX_BYTES);
+    int gate = job->settings->motion_min_change > 0;
+    int rc = gate ? s3_get_object(job->services->s3, obj->bucket, obj->key, obj->version_id,
+                                  S3_FRAME_MAX_BYTES, job->deadline_ms, &info, &pixels, err)
+                  : s3_head_object(job->services->s3, obj->bucket, obj->key, obj->version_id,
+                                   job->deadline_ms, &info, err);
     if (rc == LK_OK && (skip = content_skip_reason(info.content_type))) {
         LOG_INFO("skipped s3://%s/%s: %s (%s)", obj->bucket, obj->key, skip, info.content_type);
         job->stats->skipped++;
         goto cleanup;
     }
     struct pl_frame frame = {.trigger = trigger, .bucket = obj->bucket, .key = obj->key};
+    if (gate) {
+        frame.bytes = (const unsigned char *)pixels.data;
+        frame.len = pixels.len;
+    }
     if (rc == LK_OK)
         rc = identify(obj, &info, &id, &frame, err);
     frame.version_id = info.version_id ? info.version_id : obj->version_id;
     if (rc == LK_OK)
         rc = pl_frame_detect(job, &frame, err);
 cleanup:
+    buf_cleanup(&pixels);
     ev_kvs_image_cleanup(&id.meta);
     if (id.key_ok)
         ev_kvs_key_cleanup(&id.key);

@@ -144,15 +144,17 @@ static int locate_image(struct pl_job *job, const struct pl_frame *frame,
     return rc;
 }
 
-/* Frames from GetImages are labelled from their bytes, which must meet Rekognition's limits;
- * S3 objects are labelled in place, so nothing travels through the function. */
+/* Frames whose bytes are at hand (GetImages, or an object read for motion gating) are
+ * labelled from them, fitted to Rekognition's limits; other S3 objects are labelled in place,
+ * so nothing travels through the function. */
 static int label_frame(struct pl_job *job, const struct pl_frame *frame, struct rek_result *labels,
                        struct lk_error *err)
 {
     struct rek_image img = {.bucket = frame->bucket, .key = frame->key,
                             .version = frame->version_id};
-    if (frame->bucket)
+    if (!frame->bytes)
         return detect_labels(job, &img, labels, err);
+    img.bucket = img.key = img.version = NULL;
     struct lk_buf fitted;
     struct lk_view view;
     buf_init(&fitted, IMG_REK_MAX_BYTES);
@@ -165,6 +167,47 @@ static int label_frame(struct pl_job *job, const struct pl_frame *frame, struct 
     }
     buf_cleanup(&fitted);
     return rc;
+}
+
+/* The memory slot of a stream: its own, else a free one, else the oldest taken. */
+static size_t motion_slot(struct pl_motion *m, const char *stream)
+{
+    for (size_t i = 0; i < PL_MOTION_SLOTS; i++)
+        if (m->slot[i].stream && strcmp(m->slot[i].stream, stream) == 0)
+            return i;
+    for (size_t i = 0; i < PL_MOTION_SLOTS; i++)
+        if (!m->slot[i].stream)
+            return i;
+    size_t i = m->next;
+    m->next = (m->next + 1) % PL_MOTION_SLOTS;
+    return i;
+}
+
+/* Motion gating: compares the frame with the stream's last one and keeps it as the new last
+ * one. *still is 1 when less than MOTION_MIN_CHANGE of the scene changed. The first frame a
+ * warm environment sees of a stream always counts as changed. */
+static int check_motion(struct pl_job *job, const struct pl_frame *frame, int *still,
+                        struct lk_error *err)
+{
+    struct img_thumb cur = {0};
+    int rc = img_thumbnail(frame->bytes, frame->len, IMG_THUMB_DEFAULT_SIDE, &cur, err);
+    if (rc != LK_OK)
+        return rc;
+    struct pl_motion *m = job->motion;
+    size_t i = motion_slot(m, frame->stream_name);
+    int known = m->slot[i].stream && strcmp(m->slot[i].stream, frame->stream_name) == 0;
+    double change = known ? img_motion_score(&m->slot[i].thumb, &cur, IMG_MOTION_NOISE) : 1.0;
+    *still = change < job->settings->motion_min_change;
+    if (!known) {
+        free(m->slot[i].stream);
+        m->slot[i].stream = strdup(frame->stream_name);
+    }
+    img_thumb_cleanup(&m->slot[i].thumb);
+    m->slot[i].thumb = cur;
+    if (*still)
+        LOG_INFO("frame %lld of %s: %.1f%% of the scene changed, below MOTION_MIN_CHANGE; "
+                 "no Rekognition call", frame->time_ms, frame->stream_name, change * 100);
+    return LK_OK;
 }
 
 static void describe_frame(const struct pl_frame *frame, char *out, size_t cap)
@@ -182,7 +225,15 @@ int pl_frame_detect(struct pl_job *job, const struct pl_frame *frame, struct lk_
     struct stored_image img = {0};
     char what[S3_URI_MAX];
     describe_frame(frame, what, sizeof(what));
-    int rc = label_frame(job, frame, &labels, err);
+    int still = 0, rc = LK_OK;
+    if (job->settings->motion_min_change > 0 && frame->bytes && job->motion)
+        rc = check_motion(job, frame, &still, err);
+    if (rc == LK_OK && still) {
+        job->stats->still++;
+        goto cleanup;
+    }
+    if (rc == LK_OK)
+        rc = label_frame(job, frame, &labels, err);
     if (rc == LK_OK) {
         job->stats->frames++;
         job->stats->labels += labels.label_count;

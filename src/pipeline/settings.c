@@ -23,6 +23,21 @@ static int env_long(const char *name, long dflt, long min, long max, long *out,
     return LK_OK;
 }
 
+static int env_fraction(const char *name, double *out, struct lk_error *err)
+{
+    const char *v = getenv(name);
+    *out = 0;
+    if (!v || !*v)
+        return LK_OK;
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno != 0 || *end != '\0' || !(d >= 0 && d <= 1))
+        return err_set(err, LK_CONFIG, "%s must be a number from 0 to 1", name);
+    *out = d;
+    return LK_OK;
+}
+
 static int env_int(const char *name, int dflt, int min, int max, int *out, struct lk_error *err)
 {
     long v;
@@ -115,9 +130,20 @@ int pl_settings_from_env(struct pl_settings *s, struct lk_error *err)
     if (rc == LK_OK)
         rc = env_int("KVS_MAX_FRAMES", PL_DEFAULT_KVS_MAX_FRAMES, 1, 100, &s->kvs_max_frames,
                      err);
+    if (rc == LK_OK)
+        rc = env_fraction("MOTION_MIN_CHANGE", &s->motion_min_change, err);
     if (rc != LK_OK)
         pl_settings_cleanup(s);
     return rc;
+}
+
+void pl_motion_cleanup(struct pl_motion *m)
+{
+    for (size_t i = 0; i < PL_MOTION_SLOTS; i++) {
+        free(m->slot[i].stream);
+        img_thumb_cleanup(&m->slot[i].thumb);
+    }
+    memset(m, 0, sizeof(*m));
 }
 
 void pl_settings_cleanup(struct pl_settings *s)
