@@ -186,11 +186,12 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
         return len;
     }
     t->header_bytes += len;
-    if (t->header_bytes > CLIENT_MAX_HEADER_BYTES || t->resp->header_count >= CLIENT_MAX_HEADERS) {
+    const char *colon = memchr(data, ':', len);
+    if (t->header_bytes > CLIENT_MAX_HEADER_BYTES ||
+        (colon && t->resp->header_count >= CLIENT_MAX_HEADERS)) {
         t->too_large = 1;
         return 0;
     }
-    const char *colon = memchr(data, ':', len);
     if (!colon)
         return len;
     size_t nlen = (size_t)(colon - data);

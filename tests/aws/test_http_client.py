@@ -361,6 +361,15 @@ class BodyTest(ClientTest):
         self.assertEqual([(l["status"], l["body_len"]) for l in lines],
                          [("LK_OK", 1000), ("LK_OK", 1000)])
 
+    def test_long_error_body_is_cut_not_refused(self):
+        body = ("<Error><Code>InvalidRequest</Code><Message>m</Message>" + " " * 200000 +
+                "</Error>")
+        srv = self.serve([], default={"status": 400, "body": body})
+        out = self.call_one(dict(S3_GET, max_response_bytes=100))
+        self.assertEqual(out["status"], "LK_AWS_INVALID_REQUEST")
+        self.assertEqual(out["aws_code"], "InvalidRequest")
+        self.assertEqual(len(srv.requests), 1)
+
     def test_head_is_not_capped_by_the_object_size(self):
         self.serve([{"status": 200, "no_length": True,
                      "headers": {"Content-Length": "987654321"}}])
