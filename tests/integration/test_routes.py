@@ -203,6 +203,7 @@ class S3RouteTest(IntegrationCase):
         direct = sample_event("s3-test-event.json")
         for event in (direct, in_sns(direct)):
             run = self.run_ok(event)
+            self.assertIn(run.body["route"], ("s3-test", "sns"))
             self.assertEqual(run.body["alerts"], 0)
             self.assertEqual(run.body["frames"], 0)
         self.assertEqual(self.ops(), [])
