@@ -255,6 +255,10 @@ class IntegrationCase(unittest.TestCase):
         self.assertEqual(len(got), 1, got)
         return got[0]
 
+    def assertCounts(self, body, expected):
+        """The response's summary holds these members (others may be added)."""
+        self.assertEqual({k: body.get(k) for k in expected}, expected, body)
+
     @staticmethod
     def attrs(pub):
         return {k: (v["DataType"], v.get("StringValue")) for k, v in
