@@ -50,14 +50,14 @@ enum ev_kind ev_classify(const cJSON *event);
 const char *ev_kind_name(enum ev_kind kind);
 
 /* Caps on what outside events may hold; past them the record is rejected. */
-#define EV_MAX_RECORDS 1000        /* records in one event (S3 caps a notification at 64 KB) */
-#define EV_MAX_KEY_BYTES 1024      /* an S3 object key, decoded (S3's own limit) */
+#define EV_MAX_RECORDS 1000   /* records in one event (S3 caps a notification at 64 KB) */
+#define EV_MAX_KEY_BYTES 1024 /* an S3 object key, decoded (S3's own limit) */
 #define EV_MAX_BUCKET_BYTES 255
-#define EV_MAX_TAGS 16             /* custom tags on a fragment (KVS allows 10) */
-#define EV_MAX_TAG_NAME_BYTES 128  /* KVS limits for custom MKV tags */
+#define EV_MAX_TAGS 16            /* custom tags on a fragment (KVS allows 10) */
+#define EV_MAX_TAG_NAME_BYTES 128 /* KVS limits for custom MKV tags */
 #define EV_MAX_TAG_VALUE_BYTES 256
 #define EV_MAX_STREAM_NAME_BYTES 256
-#define EV_MAX_RANGE_MS 300000     /* GetImages accepts at most 300 s per request */
+#define EV_MAX_RANGE_MS 300000 /* GetImages accepts at most 300 s per request */
 
 /* ---- Small shared pieces ------------------------------------------------------------ */
 
@@ -78,7 +78,7 @@ const char *ev_tags_get(const struct ev_tags *tags, const char *name);
 
 /* arn:<partition>:kinesisvideo:<region>:<account>:stream/<name>/<creation ms> */
 struct ev_stream_arn {
-    char *arn;     /* the whole ARN as given */
+    char *arn; /* the whole ARN as given */
     char *region;
     char *account; /* 12 digits */
     char *name;    /* [a-zA-Z0-9_.-]{1,256} */
@@ -87,8 +87,7 @@ struct ev_stream_arn {
 
 /* Parses a KVS stream ARN of len bytes. LK_INVALID_EVENT says which part is wrong (the
  * message has no location: callers wrap it). */
-int ev_stream_arn_parse(const char *s, size_t len, struct ev_stream_arn *out,
-                        struct lk_error *err);
+int ev_stream_arn_parse(const char *s, size_t len, struct ev_stream_arn *out, struct lk_error *err);
 void ev_stream_arn_cleanup(struct ev_stream_arn *arn);
 
 /* 1 when name (len bytes) is a valid KVS stream name: [a-zA-Z0-9_.-]{1,256}. */
@@ -105,13 +104,13 @@ int ev_parse_rfc3339(const char *s, size_t len, long long *ms_out, struct lk_err
 struct ev_s3_object {
     char *bucket;
     char *key;
-    size_t key_len;         /* == strlen(key) */
-    long long size_bytes;   /* -1 when absent (deletes, EventBridge without size, manual) */
-    char *etag;             /* NULL when absent; likewise below */
+    size_t key_len;       /* == strlen(key) */
+    long long size_bytes; /* -1 when absent (deletes, EventBridge without size, manual) */
+    char *etag;           /* NULL when absent; likewise below */
     char *version_id;
     char *sequencer;
-    char *event_name;       /* "ObjectCreated:Put"; EventBridge: its detail-type */
-    char *event_time;       /* as given (ISO-8601) */
+    char *event_name; /* "ObjectCreated:Put"; EventBridge: its detail-type */
+    char *event_time; /* as given (ISO-8601) */
     char *region;
 };
 
@@ -122,8 +121,7 @@ void ev_s3_object_cleanup(struct ev_s3_object *obj);
  * not followed by two hex digits ("invalid percent escape"), a decoded NUL byte, invalid
  * UTF-8, an empty key and keys over EV_MAX_KEY_BYTES. *out is a heap string the caller
  * frees; *out_len its length. */
-int ev_s3_key_decode(const char *s, size_t len, char **out, size_t *out_len,
-                     struct lk_error *err);
+int ev_s3_key_decode(const char *s, size_t len, char **out, size_t *out_len, struct lk_error *err);
 
 /* Parses one S3 notification record (an element of Records[]). where names the record in
  * error messages ("Records[2]"). eventVersion must be 2.x ("eventVersion 3.0 is not
@@ -147,21 +145,21 @@ enum ev_image_ext ev_key_image_ext(const char *key, size_t len);
 
 /* What an SNS message holds. */
 enum ev_sns_content {
-    EV_SNS_OTHER,        /* anything else: the pipeline rejects it */
-    EV_SNS_S3,           /* Message is an S3 notification {"Records":[...]} */
-    EV_SNS_S3_TEST,      /* Message is the s3:TestEvent object */
-    EV_SNS_KVS_FRAGMENT  /* Subject "Kinesis Video Streams Notification", or a Message with
-                            StreamArn and FragmentNumber */
+    EV_SNS_OTHER,       /* anything else: the pipeline rejects it */
+    EV_SNS_S3,          /* Message is an S3 notification {"Records":[...]} */
+    EV_SNS_S3_TEST,     /* Message is the s3:TestEvent object */
+    EV_SNS_KVS_FRAGMENT /* Subject "Kinesis Video Streams Notification", or a Message with
+                           StreamArn and FragmentNumber */
 };
 
 struct ev_sns_message {
     enum ev_sns_content content;
-    char *topic_arn;     /* NULL when absent */
-    char *subject;       /* NULL when absent or null */
-    char *message;       /* Sns.Message, never NULL after a successful parse */
+    char *topic_arn; /* NULL when absent */
+    char *subject;   /* NULL when absent or null */
+    char *message;   /* Sns.Message, never NULL after a successful parse */
     size_t message_len;
     struct ev_tags attributes; /* MessageAttributes: name -> Value (Type is dropped) */
-    cJSON *parsed;       /* Message parsed as JSON (owned), NULL when it is not JSON */
+    cJSON *parsed;             /* Message parsed as JSON (owned), NULL when it is not JSON */
 };
 
 /* Parses one SNS record (an element of Records[] with EventSource aws:sns) and looks into
@@ -175,11 +173,11 @@ void ev_sns_message_cleanup(struct ev_sns_message *msg);
 /* A tagged-fragment notification (spec §3.5). */
 struct ev_kvs_fragment {
     struct ev_stream_arn stream;
-    char *fragment_number;     /* decimal digits, kept as text (~47 digits) */
-    long long producer_ms;     /* FragmentStartProducerTimestamp; -1 when absent */
-    long long server_ms;       /* FragmentStartServerTimestamp; -1 when absent */
-    char *notification_type;   /* "PERSISTED"; NULL when absent */
-    struct ev_tags tags;       /* NotificationPayload: custom tags, string values */
+    char *fragment_number;   /* decimal digits, kept as text (~47 digits) */
+    long long producer_ms;   /* FragmentStartProducerTimestamp; -1 when absent */
+    long long server_ms;     /* FragmentStartServerTimestamp; -1 when absent */
+    char *notification_type; /* "PERSISTED"; NULL when absent */
+    struct ev_tags tags;     /* NotificationPayload: custom tags, string values */
 };
 
 /* Parses the notification object (the JSON inside Sns.Message). where prefixes messages.
@@ -212,8 +210,8 @@ struct ev_kvs_image {
  * aws_kinesisvideo_server_timestamp (epoch ms, or seconds below 1e11). Every other pair is
  * a custom tag (at most EV_MAX_TAGS, within the tag caps). Pairs are borrowed and copied.
  * LK_OK with fragment_number NULL means the object carries no KVS metadata. */
-int ev_kvs_image_from_metadata(const struct ev_tag *pairs, size_t count,
-                               struct ev_kvs_image *out, struct lk_error *err);
+int ev_kvs_image_from_metadata(const struct ev_tag *pairs, size_t count, struct ev_kvs_image *out,
+                               struct lk_error *err);
 void ev_kvs_image_cleanup(struct ev_kvs_image *img);
 
 /* An image key written by KVS Images (spec §3.1), parsed from the right:
@@ -223,11 +221,11 @@ void ev_kvs_image_cleanup(struct ev_kvs_image *img);
  * be the account and the rest a valid stream name; when exactly one split fits, account,
  * stream_name and prefix are set; when several fit, ambiguous is 1 and only head is set. */
 struct ev_kvs_key {
-    char *dir;          /* text before the last '/', NULL when none */
-    char *head;         /* [ImagePrefix_]AccountID_StreamName */
-    char *prefix;       /* NULL when none or ambiguous */
-    char *account;      /* NULL when ambiguous */
-    char *stream_name;  /* NULL when ambiguous */
+    char *dir;         /* text before the last '/', NULL when none */
+    char *head;        /* [ImagePrefix_]AccountID_StreamName */
+    char *prefix;      /* NULL when none or ambiguous */
+    char *account;     /* NULL when ambiguous */
+    char *stream_name; /* NULL when ambiguous */
     int ambiguous;
     long long timecode_ms;
     char *random_id;
@@ -246,16 +244,16 @@ void ev_kvs_key_cleanup(struct ev_kvs_key *k);
 enum ev_manual_kind { EV_MANUAL_IMAGE, EV_MANUAL_STREAM };
 
 struct ev_stream_range {
-    char *stream_name;          /* always set (from the ARN when an ARN was given) */
-    struct ev_stream_arn arn;   /* arn.arn NULL when a bare name was given */
+    char *stream_name;        /* always set (from the ARN when an ARN was given) */
+    struct ev_stream_arn arn; /* arn.arn NULL when a bare name was given */
     long long start_ms;
     long long end_ms;
 };
 
 struct ev_manual {
     enum ev_manual_kind kind;
-    struct ev_s3_object image;   /* EV_MANUAL_IMAGE: bucket and key only */
-    struct ev_stream_range range;/* EV_MANUAL_STREAM */
+    struct ev_s3_object image;    /* EV_MANUAL_IMAGE: bucket and key only */
+    struct ev_stream_range range; /* EV_MANUAL_STREAM */
 };
 
 int ev_manual_parse(const cJSON *event, struct ev_manual *out, struct lk_error *err);
@@ -272,12 +270,12 @@ struct ev_cfn_request {
     char *stack_id;
     char *request_id;
     char *logical_resource_id;
-    char *physical_resource_id;  /* NULL when absent (Create) */
+    char *physical_resource_id; /* NULL when absent (Create) */
     char *resource_type;
     /* BORROWED from the event passed to ev_cfn_parse: valid only while that tree lives.
      * NULL when absent; when present they are JSON objects. */
-    const cJSON *properties;       /* ResourceProperties */
-    const cJSON *old_properties;   /* OldResourceProperties (Update only) */
+    const cJSON *properties;     /* ResourceProperties */
+    const cJSON *old_properties; /* OldResourceProperties (Update only) */
 };
 
 /* RequestType, ResponseURL, StackId, RequestId, LogicalResourceId and ResourceType are
@@ -289,11 +287,11 @@ const char *ev_cfn_request_type_name(enum ev_cfn_request_type type);
 /* ---- Everything at once: an event flattened into units of work -------------------- */
 
 enum ev_item_kind {
-    EV_ITEM_ERROR,         /* this record could not be parsed: see err */
-    EV_ITEM_S3_OBJECT,     /* look at this object (s3) */
-    EV_ITEM_S3_TEST,       /* s3:TestEvent: nothing to do */
-    EV_ITEM_KVS_FRAGMENT,  /* get frames of this fragment (kvs) */
-    EV_ITEM_STREAM_RANGE   /* get frames of this range (range) */
+    EV_ITEM_ERROR,        /* this record could not be parsed: see err */
+    EV_ITEM_S3_OBJECT,    /* look at this object (s3) */
+    EV_ITEM_S3_TEST,      /* s3:TestEvent: nothing to do */
+    EV_ITEM_KVS_FRAGMENT, /* get frames of this fragment (kvs) */
+    EV_ITEM_STREAM_RANGE  /* get frames of this range (range) */
 };
 
 /* What started the work; the alert's "trigger" field. */
@@ -304,18 +302,18 @@ const char *ev_trigger_name(enum ev_trigger t);
 struct ev_item {
     enum ev_item_kind kind;
     enum ev_trigger trigger;
-    char where[96];          /* "Records[0]", "Records[0].Sns.Message.Records[1]", "event" */
-    struct lk_error err;     /* EV_ITEM_ERROR: why (message starts with where) */
-    struct ev_s3_object s3;  /* EV_ITEM_S3_OBJECT */
+    char where[96];               /* "Records[0]", "Records[0].Sns.Message.Records[1]", "event" */
+    struct lk_error err;          /* EV_ITEM_ERROR: why (message starts with where) */
+    struct ev_s3_object s3;       /* EV_ITEM_S3_OBJECT */
     struct ev_kvs_fragment kvs;   /* EV_ITEM_KVS_FRAGMENT */
     struct ev_stream_range range; /* EV_ITEM_STREAM_RANGE */
-    char *sns_topic_arn;     /* the SNS topic that delivered it, NULL when not via SNS */
+    char *sns_topic_arn;          /* the SNS topic that delivered it, NULL when not via SNS */
 };
 
 struct ev_batch {
     enum ev_kind kind;
     size_t count;
-    struct ev_item *items;   /* owned */
+    struct ev_item *items; /* owned */
 };
 
 /* Classifies event and parses every record of an S3, S3 test, SNS, EventBridge or manual

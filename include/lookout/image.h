@@ -21,8 +21,8 @@
 enum img_format { IMG_FORMAT_OTHER, IMG_FORMAT_JPEG, IMG_FORMAT_PNG };
 
 /* Caps on what an input may declare. A larger image is LK_BAD_IMAGE before any decoding. */
-#define IMG_MAX_SIDE 65500u                 /* the largest JPEG side */
-#define IMG_MAX_PIXELS 100000000ull         /* 100 megapixels */
+#define IMG_MAX_SIDE 65500u         /* the largest JPEG side */
+#define IMG_MAX_PIXELS 100000000ull /* 100 megapixels */
 
 /* Format by magic bytes: FF D8 FF (JPEG), the 8-byte PNG signature. */
 enum img_format img_detect(const void *data, size_t len);
@@ -36,7 +36,7 @@ struct img_info {
     enum img_format format;
     unsigned width;
     unsigned height;
-    unsigned channels;  /* JPEG: 1 gray, 3 colour, 4 CMYK; PNG: 1..4 from the colour type */
+    unsigned channels; /* JPEG: 1 gray, 3 colour, 4 CMYK; PNG: 1..4 from the colour type */
 };
 
 /* Dimensions from the header only (TurboJPEG's header reader; PNG's IHDR), checked against
@@ -74,8 +74,7 @@ void img_thumb_cleanup(struct img_thumb *t);
 /* The fraction (0..1) of pixels of cur whose gray level differs from prev by more than
  * noise. Thumbnails of different sizes are compared by sampling prev at cur's positions.
  * An empty thumbnail on either side gives 1.0 (treat as changed). */
-double img_motion_score(const struct img_thumb *prev, const struct img_thumb *cur,
-                        unsigned noise);
+double img_motion_score(const struct img_thumb *prev, const struct img_thumb *cur, unsigned noise);
 
 /* A thumbnail as bytes: "LKT1", width and height as 16-bit big-endian, then the pixels
  * (at most 8 + 256 * 256 bytes). Appends to out (LK_TOO_LARGE past its cap). */
@@ -86,7 +85,7 @@ int img_thumb_deserialize(const void *data, size_t len, struct img_thumb *out,
 
 /* ---- Rekognition limits ------------------------------------------------------------- */
 
-#define IMG_REK_MAX_BYTES 5242880u  /* Image.Bytes, decoded */
+#define IMG_REK_MAX_BYTES 5242880u /* Image.Bytes, decoded */
 #define IMG_REK_MAX_SIDE 10000u
 #define IMG_REK_MIN_SIDE 80u
 /* The longest side of a re-encoded frame that was over IMG_REK_MAX_SIDE. */

@@ -63,8 +63,7 @@ static int split_colons(const char *s, size_t len, struct lk_view *f, size_t n)
     return 1;
 }
 
-int ev_stream_arn_parse(const char *s, size_t len, struct ev_stream_arn *out,
-                        struct lk_error *err)
+int ev_stream_arn_parse(const char *s, size_t len, struct ev_stream_arn *out, struct lk_error *err)
 {
     memset(out, 0, sizeof(*out));
     struct lk_view f[6];
@@ -128,8 +127,7 @@ static int timestamp_text(const char *s, size_t len, long long *ms_out)
     return 1;
 }
 
-int ev_kvs_timestamp(const cJSON *value, const char *where, long long *ms_out,
-                     struct lk_error *err)
+int ev_kvs_timestamp(const cJSON *value, const char *where, long long *ms_out, struct lk_error *err)
 {
     int ok = 0;
     if (cJSON_IsNumber(value))
@@ -150,8 +148,8 @@ void ev_kvs_fragment_cleanup(struct ev_kvs_fragment *frag)
     memset(frag, 0, sizeof(*frag));
 }
 
-static int optional_timestamp(const cJSON *msg, const char *name, const char *where,
-                              long long *out, struct lk_error *err)
+static int optional_timestamp(const cJSON *msg, const char *name, const char *where, long long *out,
+                              struct lk_error *err)
 {
     *out = -1;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(msg, name);
@@ -202,8 +200,8 @@ static int fragment_identity(const cJSON *msg, const char *where, struct ev_kvs_
     if (rc == LK_OK)
         rc = ev_get_string(msg, "FragmentNumber", where, 1, MAX_FRAGMENT_DIGITS,
                            &out->fragment_number, err);
-    if (rc == LK_OK && !ev_all_digits(out->fragment_number, strlen(out->fragment_number),
-                                      MAX_FRAGMENT_DIGITS))
+    if (rc == LK_OK &&
+        !ev_all_digits(out->fragment_number, strlen(out->fragment_number), MAX_FRAGMENT_DIGITS))
         return ev_fail(err, where, "FragmentNumber is not decimal digits");
     return rc;
 }
@@ -224,8 +222,9 @@ int ev_kvs_fragment_parse(const cJSON *msg, const char *where, struct ev_kvs_fra
     if (rc == LK_OK)
         rc = optional_timestamp(msg, "FragmentStartServerTimestamp", where, &out->server_ms, err);
     if (rc == LK_OK && out->producer_ms < 0 && out->server_ms < 0)
-        rc = ev_fail(err, where, "FragmentStartProducerTimestamp and "
-                                 "FragmentStartServerTimestamp are both missing");
+        rc = ev_fail(err, where,
+                     "FragmentStartProducerTimestamp and "
+                     "FragmentStartServerTimestamp are both missing");
     if (rc == LK_OK)
         rc = ev_get_string(msg, "NotificationType", where, 0, 64, &out->notification_type, err);
     if (rc == LK_OK)

@@ -41,12 +41,12 @@ static int metadata_pair(const struct ev_tag *p, struct ev_kvs_image *out, struc
         return metadata_timestamp(p, &out->producer_ms, err);
     if (strcasecmp(p->name, "aws_kinesisvideo_server_timestamp") == 0)
         return metadata_timestamp(p, &out->server_ms, err);
-    return ev_tags_add(&out->tags, p->name, strlen(p->name), p->value, strlen(p->value),
-                       "metadata", err);
+    return ev_tags_add(&out->tags, p->name, strlen(p->name), p->value, strlen(p->value), "metadata",
+                       err);
 }
 
-int ev_kvs_image_from_metadata(const struct ev_tag *pairs, size_t count,
-                               struct ev_kvs_image *out, struct lk_error *err)
+int ev_kvs_image_from_metadata(const struct ev_tag *pairs, size_t count, struct ev_kvs_image *out,
+                               struct lk_error *err)
 {
     memset(out, 0, sizeof(*out));
     out->producer_ms = out->server_ms = -1;

@@ -43,8 +43,7 @@ static int manual_image(const cJSON *image, struct ev_s3_object *o, struct lk_er
 }
 
 /* An epoch-ms number or an RFC 3339 string. */
-static int manual_time(const cJSON *parent, const char *name, long long *ms,
-                       struct lk_error *err)
+static int manual_time(const cJSON *parent, const char *name, long long *ms, struct lk_error *err)
 {
     char w[64];
     ev_where_join(w, sizeof(w), "lookout", name);
@@ -67,8 +66,7 @@ static int manual_time(const cJSON *parent, const char *name, long long *ms,
     return ev_fail(err, w, "neither epoch ms nor an RFC 3339 string");
 }
 
-static int manual_stream_id(const cJSON *lookout, struct ev_stream_range *r,
-                            struct lk_error *err)
+static int manual_stream_id(const cJSON *lookout, struct ev_stream_range *r, struct lk_error *err)
 {
     const char *s = json_get_string(lookout, "stream");
     if (!s)
@@ -196,11 +194,11 @@ static int cfn_strings(const cJSON *ev, struct ev_cfn_request *o, struct lk_erro
     if (rc == LK_OK)
         rc = ev_get_string(ev, "RequestId", "", 1, MAX_ID_BYTES, &o->request_id, err);
     if (rc == LK_OK)
-        rc = ev_get_string(ev, "LogicalResourceId", "", 1, MAX_ID_BYTES,
-                           &o->logical_resource_id, err);
+        rc = ev_get_string(ev, "LogicalResourceId", "", 1, MAX_ID_BYTES, &o->logical_resource_id,
+                           err);
     if (rc == LK_OK)
-        rc = ev_get_string(ev, "PhysicalResourceId", "", 0, MAX_ID_BYTES,
-                           &o->physical_resource_id, err);
+        rc = ev_get_string(ev, "PhysicalResourceId", "", 0, MAX_ID_BYTES, &o->physical_resource_id,
+                           err);
     if (rc == LK_OK)
         rc = ev_get_string(ev, "ResourceType", "", 1, MAX_ID_BYTES, &o->resource_type, err);
     if (rc == LK_OK && strncmp(o->response_url, "https://", 8) != 0 &&

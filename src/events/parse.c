@@ -74,8 +74,8 @@ static int check_records(const cJSON *records, const char *where, struct lk_erro
 }
 
 /* One item per element of records (S3 notification records). */
-static int s3_records(struct ev_batch *b, const cJSON *records, const char *base,
-                      const char *topic, struct lk_error *err)
+static int s3_records(struct ev_batch *b, const cJSON *records, const char *base, const char *topic,
+                      struct lk_error *err)
 {
     size_t i = 0;
     const cJSON *rec;
@@ -121,8 +121,8 @@ static int sns_content(struct ev_batch *b, const struct ev_sns_message *m, const
             return error_item(b, w, EV_TRIGGER_S3, &why, err);
         return s3_records(b, records, w, m->topic_arn, err);
     }
-    enum ev_trigger trig = m->content == EV_SNS_KVS_FRAGMENT ? EV_TRIGGER_KVS_NOTIFICATION
-                                                            : EV_TRIGGER_S3;
+    enum ev_trigger trig =
+        m->content == EV_SNS_KVS_FRAGMENT ? EV_TRIGGER_KVS_NOTIFICATION : EV_TRIGGER_S3;
     if (m->content == EV_SNS_OTHER) {
         ev_fail(&why, w, "neither an S3 notification nor a KVS fragment notification");
         return error_item(b, w, trig, &why, err);

@@ -15,8 +15,7 @@ static int hex_value(char c)
     return -1;
 }
 
-int ev_s3_key_decode(const char *s, size_t len, char **out, size_t *out_len,
-                     struct lk_error *err)
+int ev_s3_key_decode(const char *s, size_t len, char **out, size_t *out_len, struct lk_error *err)
 {
     *out = NULL;
     *out_len = 0;
@@ -120,8 +119,7 @@ static int get_size(const cJSON *obj, const char *where, long long *out, struct 
     return LK_OK;
 }
 
-static int get_bucket(const cJSON *bucket_obj, const char *where, char **out,
-                      struct lk_error *err)
+static int get_bucket(const cJSON *bucket_obj, const char *where, char **out, struct lk_error *err)
 {
     int rc = ev_get_string(bucket_obj, "name", where, 1, EV_MAX_BUCKET_BYTES, out, err);
     if (rc == LK_OK && !bucket_valid(*out)) {

@@ -59,8 +59,8 @@ static int decode_rgb(const unsigned char *d, size_t len, enum img_format f, uns
     return rc;
 }
 
-static int encode(const unsigned char *rgb, unsigned w, unsigned h, int quality,
-                  struct lk_buf *out, struct lk_error *err)
+static int encode(const unsigned char *rgb, unsigned w, unsigned h, int quality, struct lk_buf *out,
+                  struct lk_error *err)
 {
     tjhandle tj = tjInitCompress();
     if (!tj)
@@ -117,8 +117,8 @@ static int reencode(const unsigned char *d, size_t len, const struct img_info *i
         unsigned next = side / 4 * 3;
         unsigned short_next = (unsigned)((unsigned long long)(w < h ? w : h) * 3 / 4);
         if (short_next < IMG_REK_MIN_SIDE)
-            return err_set(err, LK_BAD_IMAGE, "cannot re-encode %ux%u under %u bytes",
-                           in->width, in->height, IMG_REK_MAX_BYTES);
+            return err_set(err, LK_BAD_IMAGE, "cannot re-encode %ux%u under %u bytes", in->width,
+                           in->height, IMG_REK_MAX_BYTES);
         side = next;
         quality = quality - 10 > MIN_QUALITY ? quality - 10 : MIN_QUALITY;
     }
@@ -138,8 +138,7 @@ int img_fit_for_rekognition(const void *data, size_t len, int quality, struct lk
     if (in.width < IMG_REK_MIN_SIDE || in.height < IMG_REK_MIN_SIDE)
         return err_set(err, LK_BAD_IMAGE, "%ux%u is smaller than %u px on a side", in.width,
                        in.height, IMG_REK_MIN_SIDE);
-    if (len <= IMG_REK_MAX_BYTES && in.width <= IMG_REK_MAX_SIDE &&
-        in.height <= IMG_REK_MAX_SIDE) {
+    if (len <= IMG_REK_MAX_BYTES && in.width <= IMG_REK_MAX_SIDE && in.height <= IMG_REK_MAX_SIDE) {
         result->ptr = data;
         result->len = len;
         return LK_OK;

@@ -38,12 +38,12 @@ int img_jpeg_scaled_size(const unsigned char *d, size_t len, unsigned min_side, 
 /* Box-filter downscaler fed one source row at a time, in order. */
 struct img_resampler {
     unsigned src_w, src_h, dst_w, dst_h, channels;
-    unsigned *xmap;       /* source column -> destination column */
-    uint32_t *colcount;   /* source columns per destination column */
-    uint64_t *sums;       /* one destination row of sums */
-    unsigned band;        /* destination row being summed */
-    unsigned band_rows;   /* source rows summed into it */
-    unsigned char *out;   /* dst_w * dst_h * channels; handed over by finish */
+    unsigned *xmap;     /* source column -> destination column */
+    uint32_t *colcount; /* source columns per destination column */
+    uint64_t *sums;     /* one destination row of sums */
+    unsigned band;      /* destination row being summed */
+    unsigned band_rows; /* source rows summed into it */
+    unsigned char *out; /* dst_w * dst_h * channels; handed over by finish */
 };
 
 /* dst sides are 1..src sides. */

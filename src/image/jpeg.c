@@ -24,8 +24,8 @@ static int read_head(tjhandle tj, const unsigned char *d, size_t len, struct jpe
     if (jh->w <= 0 || jh->h <= 0 || (unsigned)jh->w > IMG_MAX_SIDE ||
         (unsigned)jh->h > IMG_MAX_SIDE ||
         (unsigned long long)jh->w * (unsigned)jh->h > IMG_MAX_PIXELS)
-        return err_set(err, LK_BAD_IMAGE, "JPEG: dimensions %dx%d are zero or over the caps",
-                       jh->w, jh->h);
+        return err_set(err, LK_BAD_IMAGE, "JPEG: dimensions %dx%d are zero or over the caps", jh->w,
+                       jh->h);
     if (jh->colorspace == TJCS_CMYK || jh->colorspace == TJCS_YCCK)
         return err_set(err, LK_BAD_IMAGE, "JPEG: CMYK images are not supported");
     return LK_OK;

@@ -73,12 +73,12 @@ int img_png_header(const unsigned char *d, size_t len, struct img_png_header *h,
 /* Decoder state: one row being inflated, the previous one for the filters. */
 struct png_dec {
     struct img_png_header h;
-    unsigned ch;           /* samples per pixel in the file */
-    size_t row_bytes;      /* without the filter byte */
-    size_t bpp;            /* bytes per complete pixel, at least 1 */
-    unsigned char *cur;    /* filter byte + row_bytes */
-    unsigned char *prev;   /* row_bytes, zero before the first row */
-    unsigned char *out;    /* width * out_ch */
+    unsigned ch;         /* samples per pixel in the file */
+    size_t row_bytes;    /* without the filter byte */
+    size_t bpp;          /* bytes per complete pixel, at least 1 */
+    unsigned char *cur;  /* filter byte + row_bytes */
+    unsigned char *prev; /* row_bytes, zero before the first row */
+    unsigned char *out;  /* width * out_ch */
     unsigned out_ch;
     size_t filled;
     unsigned y;
@@ -126,8 +126,7 @@ static int unfilter(struct png_dec *s, struct lk_error *err)
                                                     i >= bpp ? up[i - bpp] : 0));
         break;
     default:
-        return err_set(err, LK_BAD_IMAGE, "PNG: unknown filter type %u in row %u", s->cur[0],
-                       s->y);
+        return err_set(err, LK_BAD_IMAGE, "PNG: unknown filter type %u in row %u", s->cur[0], s->y);
     }
     return LK_OK;
 }
@@ -245,8 +244,7 @@ static int crc_ok(const unsigned char *chunk, uint32_t n)
 }
 
 /* Walks the chunks after IHDR, inflating IDAT, until IEND or every row is done. */
-static int walk_chunks(struct png_dec *s, const unsigned char *d, size_t len,
-                       struct lk_error *err)
+static int walk_chunks(struct png_dec *s, const unsigned char *d, size_t len, struct lk_error *err)
 {
     size_t pos = 33;
     while (s->y < s->h.height) {

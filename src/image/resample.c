@@ -30,8 +30,7 @@ int img_resampler_init(struct img_resampler *r, unsigned src_w, unsigned src_h, 
                        unsigned dst_h, unsigned channels, struct lk_error *err)
 {
     memset(r, 0, sizeof(*r));
-    if (dst_w == 0 || dst_h == 0 || dst_w > src_w || dst_h > src_h || channels == 0 ||
-        channels > 4)
+    if (dst_w == 0 || dst_h == 0 || dst_w > src_w || dst_h > src_h || channels == 0 || channels > 4)
         return err_set(err, LK_INVALID_ARG, "resampler: bad sizes");
     unsigned long long out_bytes = (unsigned long long)dst_w * dst_h * channels;
     if (out_bytes > IMG_MAX_PIXELS * 3)

@@ -37,8 +37,7 @@ static int thumb_row(void *ctx, const unsigned char *row, unsigned y)
 
 /* Decoding at twice the thumbnail size keeps the JPEG and PNG paths' box grids close, so
  * the same picture in either format gives nearly the same thumbnail. */
-static int thumb_jpeg(const unsigned char *d, size_t len, struct thumb_job *j,
-                      struct lk_error *err)
+static int thumb_jpeg(const unsigned char *d, size_t len, struct thumb_job *j, struct lk_error *err)
 {
     unsigned min_side = 2 * j->max_side;
     int rc = img_jpeg_scaled_size(d, len, min_side, &j->src_w, &j->src_h, err);
@@ -48,8 +47,7 @@ static int thumb_jpeg(const unsigned char *d, size_t len, struct thumb_job *j,
     return img_jpeg_decode(d, len, 1, min_side, thumb_row, j, &w, &h, err);
 }
 
-static int thumb_png(const unsigned char *d, size_t len, struct thumb_job *j,
-                     struct lk_error *err)
+static int thumb_png(const unsigned char *d, size_t len, struct thumb_job *j, struct lk_error *err)
 {
     struct img_png_header h;
     int rc = img_png_header(d, len, &h, err);
@@ -94,11 +92,10 @@ int img_thumbnail(const void *data, size_t len, unsigned max_side, struct img_th
     return LK_OK;
 }
 
-double img_motion_score(const struct img_thumb *prev, const struct img_thumb *cur,
-                        unsigned noise)
+double img_motion_score(const struct img_thumb *prev, const struct img_thumb *cur, unsigned noise)
 {
-    if (!prev || !cur || !prev->pixels || !cur->pixels || prev->width == 0 ||
-        prev->height == 0 || cur->width == 0 || cur->height == 0)
+    if (!prev || !cur || !prev->pixels || !cur->pixels || prev->width == 0 || prev->height == 0 ||
+        cur->width == 0 || cur->height == 0)
         return 1.0;
     unsigned long long changed = 0;
     for (unsigned y = 0; y < cur->height; y++) {
@@ -118,8 +115,13 @@ int img_thumb_serialize(const struct img_thumb *t, struct lk_buf *out)
     if (!t->pixels || t->width == 0 || t->height == 0 || t->width > IMG_THUMB_MAX_SIDE ||
         t->height > IMG_THUMB_MAX_SIDE)
         return LK_INVALID_ARG;
-    unsigned char head[THUMB_HEADER] = {'L', 'K', 'T', '1', (unsigned char)(t->width >> 8),
-                                        (unsigned char)t->width, (unsigned char)(t->height >> 8),
+    unsigned char head[THUMB_HEADER] = {'L',
+                                        'K',
+                                        'T',
+                                        '1',
+                                        (unsigned char)(t->width >> 8),
+                                        (unsigned char)t->width,
+                                        (unsigned char)(t->height >> 8),
                                         (unsigned char)t->height};
     int rc = buf_reserve(out, THUMB_HEADER + (size_t)t->width * t->height);
     if (rc == LK_OK)
@@ -129,8 +131,7 @@ int img_thumb_serialize(const struct img_thumb *t, struct lk_buf *out)
     return rc;
 }
 
-int img_thumb_deserialize(const void *data, size_t len, struct img_thumb *out,
-                          struct lk_error *err)
+int img_thumb_deserialize(const void *data, size_t len, struct img_thumb *out, struct lk_error *err)
 {
     memset(out, 0, sizeof(*out));
     const unsigned char *p = data;
@@ -140,8 +141,8 @@ int img_thumb_deserialize(const void *data, size_t len, struct img_thumb *out,
     unsigned h = (unsigned)p[6] << 8 | p[7];
     if (w == 0 || h == 0 || w > IMG_THUMB_MAX_SIDE || h > IMG_THUMB_MAX_SIDE ||
         len - THUMB_HEADER != (size_t)w * h)
-        return err_set(err, LK_BAD_IMAGE, "thumbnail: size %ux%u does not match %zu bytes", w,
-                       h, len);
+        return err_set(err, LK_BAD_IMAGE, "thumbnail: size %ux%u does not match %zu bytes", w, h,
+                       len);
     out->pixels = malloc((size_t)w * h);
     if (!out->pixels)
         return err_set(err, LK_NOMEM, "out of memory reading a thumbnail");

@@ -100,12 +100,17 @@ static void key_decoding(void **state)
         const char *in;
         const char *out; /* NULL: rejected */
     } cases[] = {
-        {"a+b.jpg", "a b.jpg"},         {"a%20b.jpg", "a b.jpg"},
-        {"a%2Bb.jpg", "a+b.jpg"},       {"x%2fy", "x/y"},
+        {"a+b.jpg", "a b.jpg"},
+        {"a%20b.jpg", "a b.jpg"},
+        {"a%2Bb.jpg", "a+b.jpg"},
+        {"x%2fy", "x/y"},
         {"caf%C3%A9.png", "caf\xc3\xa9.png"},
-        {"%", NULL},                    {"a%2", NULL},
-        {"a%zz", NULL},                 {"a%00b", NULL},
-        {"%FF.jpg", NULL},              {"", NULL},
+        {"%", NULL},
+        {"a%2", NULL},
+        {"a%zz", NULL},
+        {"a%00b", NULL},
+        {"%FF.jpg", NULL},
+        {"", NULL},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char *out = NULL;
@@ -177,7 +182,8 @@ static void skip_reasons(void **state)
     assert_null(ev_s3_object_skip_reason(&o));
     o.key = "a/b.gif";
     o.key_len = strlen(o.key);
-    assert_string_equal(ev_s3_object_skip_reason(&o), "the key does not end in .jpg, .jpeg or .png");
+    assert_string_equal(ev_s3_object_skip_reason(&o),
+                        "the key does not end in .jpg, .jpeg or .png");
     o.key = "b.png";
     o.key_len = strlen(o.key);
     o.size_bytes = 0;
@@ -229,8 +235,9 @@ static void sns_with_kvs_fragment(void **state)
     assert_int_equal(it->trigger, EV_TRIGGER_KVS_NOTIFICATION);
     assert_string_equal(ev_trigger_name(it->trigger), "kvs-notification");
     const struct ev_kvs_fragment *k = &it->kvs;
-    assert_string_equal(k->stream.arn,
-                        "arn:aws:kinesisvideo:us-east-1:111122223333:stream/demo-stream/1690000000000");
+    assert_string_equal(
+        k->stream.arn,
+        "arn:aws:kinesisvideo:us-east-1:111122223333:stream/demo-stream/1690000000000");
     assert_string_equal(k->stream.region, "us-east-1");
     assert_string_equal(k->stream.account, "111122223333");
     assert_string_equal(k->stream.name, "demo-stream");
@@ -325,8 +332,7 @@ static void kvs_fragment_errors(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct ev_kvs_fragment f;
         struct lk_error err;
-        assert_int_equal(ev_kvs_fragment_parse_text(cases[i].json, strlen(cases[i].json), &f,
-                                                    &err),
+        assert_int_equal(ev_kvs_fragment_parse_text(cases[i].json, strlen(cases[i].json), &f, &err),
                          LK_INVALID_EVENT);
         assert_string_equal(err.message, cases[i].message);
         ev_kvs_fragment_cleanup(&f);
@@ -428,9 +434,12 @@ static void kvs_key_from_the_right(void **state)
     ev_kvs_key_cleanup(&k);
 
     static const char *bad[] = {
-        "111122223333_cam_1690707290324_abc.gif", "111122223333_cam_169070729x_abc.jpg",
-        "11112222333_cam_1690707290324_abc.jpg",  "cam_1690707290324_abc.jpg",
-        "111122223333_cam_1690707290324_.jpg",    "111122223333__1690707290324_abc.jpg",
+        "111122223333_cam_1690707290324_abc.gif",
+        "111122223333_cam_169070729x_abc.jpg",
+        "11112222333_cam_1690707290324_abc.jpg",
+        "cam_1690707290324_abc.jpg",
+        "111122223333_cam_1690707290324_.jpg",
+        "111122223333__1690707290324_abc.jpg",
         "",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -612,8 +621,7 @@ static void stream_arns(void **state)
         "arn::kinesisvideo:eu-west-1:111122223333:stream/x/1",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        assert_int_equal(ev_stream_arn_parse(bad[i], strlen(bad[i]), &a, &err),
-                         LK_INVALID_EVENT);
+        assert_int_equal(ev_stream_arn_parse(bad[i], strlen(bad[i]), &a, &err), LK_INVALID_EVENT);
         assert_null(a.arn);
     }
 }

@@ -212,8 +212,8 @@ static unsigned char pred(int filter, unsigned char a, unsigned char b, unsigned
 
 /* raw: height rows of row_bytes; row y uses filter y % 5. */
 static void write_png(struct lk_buf *b, unsigned w, unsigned h, unsigned depth, unsigned ctype,
-                      unsigned interlace, const unsigned char *raw, size_t row_bytes,
-                      size_t bpp, const unsigned char *plte, size_t plte_len)
+                      unsigned interlace, const unsigned char *raw, size_t row_bytes, size_t bpp,
+                      const unsigned char *plte, size_t plte_len)
 {
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
     assert_int_equal(buf_append(b, sig, 8), LK_OK);
@@ -293,8 +293,8 @@ static void png_colour_types_and_filters(void **state)
             for (unsigned y = 0; y < H; y++)
                 for (unsigned x = 0; x < W; x++) {
                     const unsigned char *c = rgb + 3 * (y * W + x);
-                    unsigned want = ch >= 3 ? (77u * c[0] + 150u * c[1] + 29u * c[2] + 128) >> 8
-                                            : c[0];
+                    unsigned want =
+                        ch >= 3 ? (77u * c[0] + 150u * c[1] + 29u * c[2] + 128) >> 8 : c[0];
                     assert_int_equal(gray_at(&t, x, y), want);
                 }
             img_thumb_cleanup(&t);
@@ -384,9 +384,8 @@ static struct lk_buf make_jpeg(unsigned w, unsigned h, int noisy)
     tjhandle tj = tjInitCompress();
     unsigned char *jpeg = NULL;
     unsigned long size = 0;
-    assert_int_equal(tjCompress2(tj, rgb, (int)w, 0, (int)h, TJPF_RGB, &jpeg, &size, TJSAMP_444,
-                                 100, 0),
-                     0);
+    assert_int_equal(
+        tjCompress2(tj, rgb, (int)w, 0, (int)h, TJPF_RGB, &jpeg, &size, TJSAMP_444, 100, 0), 0);
     struct lk_buf b;
     buf_init(&b, 64 << 20);
     assert_int_equal(buf_append(&b, jpeg, size), LK_OK);
