@@ -20,6 +20,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -67,6 +68,7 @@ SAMPLES = [
     ("s3-test-event.json", "S3 test event", None, None),
     ("manual-image.json", "direct invocation, one image", None, None),
 ]
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", ": runtime error: ")
 SERVICES = ("s3", "rekognition", "sns", "kinesisvideo", "kinesis-video-archived-media")
 
 
@@ -254,7 +256,7 @@ def demo(args, out):
         out.write("    %-29s %s\n" % ("lambda runtime api", api.address))
         out.write("    bucket %s, stream %s, alerts to %s, ALERT_LABELS=%s\n"
                   % (BUCKET, STREAM, topic, args.labels))
-        logs = None if args.logs else subprocess.DEVNULL
+        logs = tempfile.TemporaryFile()
         proc = subprocess.Popen(wrapper + [binary], env=bootstrap_env(emu, api, topic, args.labels),
                                 stdin=subprocess.DEVNULL, stdout=logs, stderr=logs)
         rows = run_events(emu, api, proc, samples, out)
@@ -271,6 +273,14 @@ def demo(args, out):
             problems.append("the bootstrap did not exit when the loop ended; killed")
         elif code < 0:
             problems.append("the bootstrap died of signal %d" % -code)
+        elif code not in (0, 1):  # 99: valgrind found errors (make test runs with it)
+            problems.append("the bootstrap exited with status %d" % code)
+        logs.seek(0)
+        text = logs.read().decode("utf-8", "replace")
+        if any(m in text for m in SANITIZER_MARKS):
+            problems.append("the bootstrap's stderr reports memory or undefined-behaviour errors")
+        if args.logs or problems:
+            out.write("\nbootstrap stderr:\n%s" % (text or "(empty)\n"))
         unsigned = [c for c in emu.calls() if not c["signature_ok"]]
         if unsigned:
             problems.append("%d AWS calls were not signed correctly" % len(unsigned))
@@ -287,6 +297,8 @@ def demo(args, out):
             stop_bootstrap(api, proc)
         api.stop()
         emu.stop()
+        if logs is not None:
+            logs.close()
 
 
 def main(argv=None):
@@ -296,7 +308,7 @@ def main(argv=None):
                         help="where bootstrap is (default $LOOKOUT_BUILD_DIR, else build/)")
     parser.add_argument("--labels", default=DEFAULT_LABELS,
                         help="ALERT_LABELS for the run (default %s)" % DEFAULT_LABELS)
-    parser.add_argument("--logs", action="store_true", help="show the bootstrap's stderr")
+    parser.add_argument("--logs", action="store_true", help="show the bootstrap's stderr at the end")
     parser.add_argument("events", nargs="*", metavar="EVENT",
                         help="sample file names to send (default: all of them)")
     args = parser.parse_args(argv)
