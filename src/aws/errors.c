@@ -465,7 +465,7 @@ static const char *const SECRET_HEADERS[] = {
 static int redact_authorization(const char *v, size_t len, struct lk_buf *out)
 {
     const char *sig = find(v, v + len, "Signature=");
-    if (strncmp(v, "AWS4-", 5) != 0 || !sig)
+    if (len < 5 || memcmp(v, "AWS4-", 5) != 0 || !sig)
         return buf_append_str(out, REDACTED);
     sig += strlen("Signature=");
     int rc = buf_append(out, v, (size_t)(sig - v));

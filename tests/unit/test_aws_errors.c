@@ -200,6 +200,8 @@ static void redacts_headers(void **state)
                  "Authorization: AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/s3/"
                  "aws4_request, SignedHeaders=host;x-amz-date, Signature=<redacted>");
     check_header("authorization: Basic dXNlcjpwYXNz", "authorization: <redacted>");
+    check_header("Authorization: AWS4", "Authorization: <redacted>");
+    check_header("Authorization:", "Authorization:<redacted>");
     check_header("X-Amz-Security-Token: FQoGZXIvYXdzE+/x==", "X-Amz-Security-Token: <redacted>");
     check_header("x-amz-security-token:abc", "x-amz-security-token:<redacted>");
     check_header("Host: s3.amazonaws.com", "Host: s3.amazonaws.com");
