@@ -53,6 +53,7 @@ foreach(src ${PY_TESTS})
            COMMAND ${PYTHON3} -m unittest -v ${name}
            WORKING_DIRECTORY ${dir})
   set_tests_properties(${label}.${name} PROPERTIES LABELS "${label}" TIMEOUT 600
+    RESOURCE_LOCK "tests-${label}"
     ENVIRONMENT "${WRAPPER_ENV};LOOKOUT_BUILD_DIR=${CMAKE_BINARY_DIR};LOOKOUT_SOURCE_DIR=${CMAKE_SOURCE_DIR};PYTHONPATH=${CMAKE_SOURCE_DIR}/tests;PYTHONDONTWRITEBYTECODE=1")
 endforeach()
 

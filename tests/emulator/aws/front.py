@@ -151,6 +151,9 @@ class Request:
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Replies go out in more than one write; with Nagle on, each would wait for the client's
+    # delayed ACK (up to 40 ms), which no real endpoint adds.
+    disable_nagle_algorithm = True
 
     def version_string(self):
         return "AmazonEmulator"
