@@ -122,7 +122,8 @@ int aws_client_new(const struct aws_config *cfg, enum aws_service svc, struct aw
 void aws_client_free(struct aws_client *client);
 
 /* Sends req, retrying transient and throttling failures, and never past deadline_ms (Unix
- * epoch milliseconds; each attempt's timeout is the remaining time minus a margin). resp
+ * epoch milliseconds; each attempt's timeout is the remaining time minus a margin; 0 or
+ * less means no deadline, and each attempt then gets 60 s). resp
  * (initialised by the caller) receives the final attempt's status, headers and body.
  * Returns LK_OK for a 2xx (and 3xx is an error); otherwise the status that matches the AWS
  * error (LK_AWS_THROTTLED, LK_AWS_ACCESS_DENIED, LK_TIMEOUT, LK_TRANSPORT, ...) with err

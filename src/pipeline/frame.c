@@ -48,8 +48,6 @@ static int detect_labels(struct pl_job *job, const struct rek_image *img,
         rc = aws_client_send(job->services->rekognition, &req, job->deadline_ms, &resp, err);
     if (rc == LK_OK)
         rc = rek_parse_labels(buf_cstr(&resp.body), resp.body.len, labels, err);
-    if (rc != LK_OK)
-        err_wrap(err, "Rekognition DetectLabels");
     buf_cleanup(&body);
     aws_response_cleanup(&resp);
     return rc;

@@ -98,10 +98,8 @@ static int post_json(struct aws_client *client, const char *base_url, const char
         .max_response_bytes = max_response,
     };
     rc = aws_client_send(client, &req, deadline_ms, &resp, err);
-    if (rc != LK_OK) {
-        err_wrap(err, "KVS %s", path + 1);
-        goto cleanup;
-    }
+    if (rc != LK_OK)
+        goto cleanup; /* the client's message names the operation */
     if (out && !(*out = json_parse(buf_cstr(&resp.body), resp.body.len)))
         rc = err_set(err, LK_AWS_BAD_RESPONSE, "KVS %s: the response is not JSON", path + 1);
 cleanup:

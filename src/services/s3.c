@@ -103,9 +103,8 @@ static int object_request(struct aws_client *s3, const char *method, const char 
         .max_response_bytes = max_bytes,
     };
     rc = aws_client_send(s3, &req, deadline_ms, resp, err);
-    if (rc != LK_OK)
-        err_wrap(err, "S3 %s s3://%s/%s", strcmp(method, "HEAD") == 0 ? "HeadObject" : "GetObject",
-                 bucket, key);
+    if (rc != LK_OK) /* the client names the operation; this names the object */
+        err_wrap(err, "s3://%s/%s", bucket, key);
     return rc;
 }
 
@@ -179,7 +178,7 @@ int s3_put_object(struct aws_client *s3, const char *bucket, const char *key, co
     };
     rc = aws_client_send(s3, &req, deadline_ms, &resp, err);
     if (rc != LK_OK)
-        err_wrap(err, "S3 PutObject s3://%s/%s", bucket, key);
+        err_wrap(err, "s3://%s/%s", bucket, key);
 cleanup:
     for (size_t i = 0; names && i < meta_count; i++)
         free(names[i]);

@@ -92,7 +92,7 @@ int sns_publish(struct aws_client *sns, const struct sns_message *msg, int64_t d
     };
     rc = aws_client_send(sns, &req, deadline_ms, &resp, err);
     if (rc != LK_OK) {
-        err_wrap(err, "SNS Publish to %s", msg->topic_arn);
+        err_wrap(err, "topic %s", msg->topic_arn);
         goto cleanup;
     }
     if (find_message_id(&resp.body, message_id, cap) != 0)

@@ -70,7 +70,8 @@ class RouteTest(RuntimeCase):
         for route in ("s3", "sns", "eventbridge-s3"):
             inv = invs[route]
             self.assertEqual(inv.error_type, "Function.NetworkError", route)
-            self.assertIn("HeadObject s3://b/k.jpg", inv.error_body["errorMessage"], route)
+            message = inv.error_body["errorMessage"]
+            self.assertIn("s3://b/k.jpg: S3 HeadObject failed", message, route)
         for name in ("unknown", "array"):
             self.assertEqual(invs[name].error_type, "Function.UnsupportedEvent")
         self.assertEqual(invs["invalid"].error_type, "Function.InvalidEvent")
