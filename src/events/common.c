@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ev_internal.h"
+#include "lookout/utf8.h"
 #include "lookout/json.h"
 
 int ev_fail(struct lk_error *err, const char *where, const char *fmt, ...)
@@ -51,58 +52,10 @@ int ev_get_string(const cJSON *obj, const char *name, const char *where, int req
         return ev_fail(err, where, "%s is longer than %zu bytes", name, max_len);
     if (required && len == 0)
         return ev_fail(err, where, "%s is empty", name);
-    if (!ev_utf8_valid(item->valuestring, len))
+    if (!utf8_valid(item->valuestring, len))
         return ev_fail(err, where, "%s is not valid UTF-8", name);
     *out = ev_memdup(item->valuestring, len);
     return *out ? LK_OK : ev_nomem(err);
-}
-
-/* Length of the valid UTF-8 sequence at p, or 0. Rejects overlongs, surrogates, > U+10FFFF. */
-static size_t utf8_len(const unsigned char *p, size_t avail)
-{
-    unsigned char c = p[0];
-    size_t n;
-    unsigned long cp;
-    if (c < 0x80)
-        return 1;
-    if ((c & 0xE0) == 0xC0) {
-        n = 2;
-        cp = c & 0x1Fu;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3;
-        cp = c & 0x0Fu;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4;
-        cp = c & 0x07u;
-    } else {
-        return 0;
-    }
-    if (n > avail)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3Fu);
-    }
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-        return 0;
-    return n;
-}
-
-int ev_utf8_valid(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        if (p[i] == 0)
-            return 0;
-        size_t n = utf8_len(p + i, len - i);
-        if (n == 0)
-            return 0;
-        i += n;
-    }
-    return 1;
 }
 
 int ev_all_digits(const char *s, size_t len, size_t max_digits)
@@ -150,10 +103,10 @@ int ev_tags_add(struct ev_tags *tags, const char *name, size_t name_len, const c
 {
     if (tags->count >= EV_MAX_TAGS)
         return ev_fail(err, where, "more than %d tags", EV_MAX_TAGS);
-    if (name_len == 0 || name_len > EV_MAX_TAG_NAME_BYTES || !ev_utf8_valid(name, name_len))
+    if (name_len == 0 || name_len > EV_MAX_TAG_NAME_BYTES || !utf8_valid(name, name_len))
         return ev_fail(err, where, "a tag name is empty, longer than %d bytes or not UTF-8",
                        EV_MAX_TAG_NAME_BYTES);
-    if (value_len > EV_MAX_TAG_VALUE_BYTES || !ev_utf8_valid(value, value_len))
+    if (value_len > EV_MAX_TAG_VALUE_BYTES || !utf8_valid(value, value_len))
         return ev_fail(err, where, "the value of tag %.*s is longer than %d bytes or not UTF-8",
                        (int)name_len, name, EV_MAX_TAG_VALUE_BYTES);
     struct ev_tag *grown = realloc(tags->items, (tags->count + 1) * sizeof(*grown));

@@ -24,8 +24,6 @@ char *ev_memdup(const char *s, size_t len);
 int ev_get_string(const cJSON *obj, const char *name, const char *where, int required,
                   size_t max_len, char **out, struct lk_error *err);
 
-/* 1 when s[0..len) is valid UTF-8 without NUL bytes. */
-int ev_utf8_valid(const char *s, size_t len);
 /* 1 when s[0..len) is 1..max_digits decimal digits. */
 int ev_all_digits(const char *s, size_t len, size_t max_digits);
 /* Decimal digits to a value no larger than max; -1 on anything else. */

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "ev_internal.h"
+#include "lookout/utf8.h"
 #include "lookout/json.h"
 
 static int hex_value(char c)
@@ -47,7 +48,7 @@ int ev_s3_key_decode(const char *s, size_t len, char **out, size_t *out_len, str
         dst[n++] = c;
     }
     dst[n] = '\0';
-    if (n > EV_MAX_KEY_BYTES || !ev_utf8_valid(dst, n)) {
+    if (n > EV_MAX_KEY_BYTES || !utf8_valid(dst, n)) {
         free(dst);
         return err_set(err, LK_INVALID_EVENT, "key is longer than %d bytes or not UTF-8",
                        EV_MAX_KEY_BYTES);
