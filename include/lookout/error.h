@@ -52,6 +52,15 @@ struct lk_error {
     long http_status;       /* HTTP status of the failed AWS call, 0 when none */
 };
 
+/* rc = expr, and on failure to the function's single unwind label, `cleanup`. Needs an int
+ * rc in scope. */
+#define LK_TRY(expr)                                                                         \
+    do {                                                                                     \
+        rc = (expr);                                                                         \
+        if (rc != LK_OK)                                                                     \
+            goto cleanup;                                                                    \
+    } while (0)
+
 /* Resets e to LK_OK with empty fields. e may be NULL. */
 void err_clear(struct lk_error *e);
 

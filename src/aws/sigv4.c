@@ -12,13 +12,6 @@
 static const char HEX_LOWER[] = "0123456789abcdef";
 static const char HEX_UPPER[] = "0123456789ABCDEF";
 
-#define TRY(expr)                                                                                  \
-    do {                                                                                           \
-        rc = (expr);                                                                               \
-        if (rc != LK_OK)                                                                           \
-            goto cleanup;                                                                          \
-    } while (0)
-
 static void hex_encode(const unsigned char *in, size_t n, char *out)
 {
     for (size_t i = 0; i < n; i++) {
@@ -98,14 +91,14 @@ int sig_normalize_path(struct lk_buf *out, const char *path, size_t len)
     }
     int rc = LK_OK;
     if (len == 0 || path[0] == '/')
-        TRY(buf_append_byte(out, '/'));
+        LK_TRY(buf_append_byte(out, '/'));
     for (size_t k = 0; k < nseg; k++) {
         if (k)
-            TRY(buf_append_byte(out, '/'));
-        TRY(buf_append(out, path + segs[2 * k], segs[2 * k + 1]));
+            LK_TRY(buf_append_byte(out, '/'));
+        LK_TRY(buf_append(out, path + segs[2 * k], segs[2 * k + 1]));
     }
     if (nseg && len && path[len - 1] == '/')
-        TRY(buf_append_byte(out, '/'));
+        LK_TRY(buf_append_byte(out, '/'));
 cleanup:
     free(segs);
     return rc;
@@ -139,12 +132,12 @@ int sig_signing_key(const char *secret, const char *date8, const char *region, c
     unsigned char k[32];
     int rc;
     buf_init(&k0, 4096);
-    TRY(buf_append_str(&k0, "AWS4"));
-    TRY(buf_append_str(&k0, secret));
-    TRY(hmac(k0.data, k0.len, date8, strlen(date8), k));
-    TRY(hmac(k, 32, region, strlen(region), k));
-    TRY(hmac(k, 32, service, strlen(service), k));
-    TRY(hmac(k, 32, "aws4_request", 12, key_out));
+    LK_TRY(buf_append_str(&k0, "AWS4"));
+    LK_TRY(buf_append_str(&k0, secret));
+    LK_TRY(hmac(k0.data, k0.len, date8, strlen(date8), k));
+    LK_TRY(hmac(k, 32, region, strlen(region), k));
+    LK_TRY(hmac(k, 32, service, strlen(service), k));
+    LK_TRY(hmac(k, 32, "aws4_request", 12, key_out));
 cleanup:
     if (k0.data)
         OPENSSL_cleanse(k0.data, k0.len);
@@ -297,19 +290,19 @@ static int canonical_headers(const struct hdr *h, size_t n, struct lk_buf *creq,
     for (size_t i = 0; i < n; i++) {
         int same = i > 0 && names_equal(h[i].name, h[i - 1].name);
         if (same) {
-            TRY(buf_append_byte(creq, ','));
+            LK_TRY(buf_append_byte(creq, ','));
         } else {
             if (i > 0) {
-                TRY(buf_append_byte(creq, '\n'));
-                TRY(buf_append_byte(signed_headers, ';'));
+                LK_TRY(buf_append_byte(creq, '\n'));
+                LK_TRY(buf_append_byte(signed_headers, ';'));
             }
-            TRY(append_lower(creq, h[i].name));
-            TRY(buf_append_byte(creq, ':'));
-            TRY(append_lower(signed_headers, h[i].name));
+            LK_TRY(append_lower(creq, h[i].name));
+            LK_TRY(buf_append_byte(creq, ':'));
+            LK_TRY(append_lower(signed_headers, h[i].name));
         }
-        TRY(append_trimmed(creq, h[i].value));
+        LK_TRY(append_trimmed(creq, h[i].value));
     }
-    TRY(buf_append_str(creq, "\n\n"));
+    LK_TRY(buf_append_str(creq, "\n\n"));
 cleanup:
     return rc;
 }
@@ -339,10 +332,10 @@ static int qset_add(struct qset *qs, const char *name, const char *value)
     struct qp *it = &qs->items[qs->count];
     int rc;
     it->name_off = qs->text.len;
-    TRY(sig_uri_encode(&qs->text, name, strlen(name), 0));
+    LK_TRY(sig_uri_encode(&qs->text, name, strlen(name), 0));
     it->name_len = qs->text.len - it->name_off;
     it->value_off = qs->text.len;
-    TRY(sig_uri_encode(&qs->text, value ? value : "", value ? strlen(value) : 0, 0));
+    LK_TRY(sig_uri_encode(&qs->text, value ? value : "", value ? strlen(value) : 0, 0));
     it->value_len = qs->text.len - it->value_off;
     qs->count++;
 cleanup:
@@ -388,10 +381,10 @@ static int qset_write(const struct qset *qs, struct lk_buf *out)
     for (size_t i = 0; i < qs->count; i++) {
         const struct qp *it = &qs->items[i];
         if (i)
-            TRY(buf_append_byte(out, '&'));
-        TRY(buf_append(out, t + it->name_off, it->name_len));
-        TRY(buf_append_byte(out, '='));
-        TRY(buf_append(out, t + it->value_off, it->value_len));
+            LK_TRY(buf_append_byte(out, '&'));
+        LK_TRY(buf_append(out, t + it->name_off, it->name_len));
+        LK_TRY(buf_append_byte(out, '='));
+        LK_TRY(buf_append(out, t + it->value_off, it->value_len));
     }
 cleanup:
     return rc;
@@ -473,14 +466,14 @@ static int canonical_uri(const struct signing *s, struct lk_buf *out)
     struct lk_buf norm;
     buf_init(&norm, SIG_MAX_BYTES);
     if (s->opt->normalize_path) {
-        TRY(sig_normalize_path(&norm, path, len));
+        LK_TRY(sig_normalize_path(&norm, path, len));
     } else {
-        TRY(buf_append(&norm, path, len));
+        LK_TRY(buf_append(&norm, path, len));
     }
     if (s->opt->double_encode) {
-        TRY(sig_uri_encode(out, norm.data, norm.len, 1));
+        LK_TRY(sig_uri_encode(out, norm.data, norm.len, 1));
     } else {
-        TRY(buf_append(out, norm.data, norm.len));
+        LK_TRY(buf_append(out, norm.data, norm.len));
     }
 cleanup:
     buf_cleanup(&norm);
@@ -513,12 +506,12 @@ static int add_auth_params(struct signing *s)
     size_t np = str_empty(opt->creds.session_token) ? 5 : 6;
     for (size_t i = 0; i < np; i++) {
         if (i < 5 || s->sign_token)
-            TRY(qset_add(&s->qs, p[i].name, p[i].value));
+            LK_TRY(qset_add(&s->qs, p[i].name, p[i].value));
         if (i)
-            TRY(buf_append_byte(&res->query, '&'));
-        TRY(buf_append_str(&res->query, p[i].name));
-        TRY(buf_append_byte(&res->query, '='));
-        TRY(sig_uri_encode(&res->query, p[i].value, strlen(p[i].value), 0));
+            LK_TRY(buf_append_byte(&res->query, '&'));
+        LK_TRY(buf_append_str(&res->query, p[i].name));
+        LK_TRY(buf_append_byte(&res->query, '='));
+        LK_TRY(sig_uri_encode(&res->query, p[i].value, strlen(p[i].value), 0));
     }
 cleanup:
     return rc;
@@ -532,24 +525,24 @@ static int build_canonical_request(struct signing *s)
     struct lk_buf hblock;
     int rc;
     buf_init(&hblock, SIG_MAX_BYTES);
-    TRY(collect_headers(s));
-    TRY(canonical_headers(s->hdrs, s->nhdrs, &hblock, &res->signed_headers));
+    LK_TRY(collect_headers(s));
+    LK_TRY(canonical_headers(s->hdrs, s->nhdrs, &hblock, &res->signed_headers));
     for (size_t i = 0; i < req->query_count; i++)
-        TRY(qset_add(&s->qs, req->query[i].name, req->query[i].value));
+        LK_TRY(qset_add(&s->qs, req->query[i].name, req->query[i].value));
     if (s->presign)
-        TRY(add_auth_params(s));
+        LK_TRY(add_auth_params(s));
     qset_sort(&s->qs);
 
-    TRY(buf_append_str(creq, req->method));
-    TRY(buf_append_byte(creq, '\n'));
-    TRY(canonical_uri(s, creq));
-    TRY(buf_append_byte(creq, '\n'));
-    TRY(qset_write(&s->qs, creq));
-    TRY(buf_append_byte(creq, '\n'));
-    TRY(buf_append(creq, hblock.data, hblock.len));
-    TRY(buf_append(creq, res->signed_headers.data, res->signed_headers.len));
-    TRY(buf_append_byte(creq, '\n'));
-    TRY(buf_append_str(creq, res->payload_hash));
+    LK_TRY(buf_append_str(creq, req->method));
+    LK_TRY(buf_append_byte(creq, '\n'));
+    LK_TRY(canonical_uri(s, creq));
+    LK_TRY(buf_append_byte(creq, '\n'));
+    LK_TRY(qset_write(&s->qs, creq));
+    LK_TRY(buf_append_byte(creq, '\n'));
+    LK_TRY(buf_append(creq, hblock.data, hblock.len));
+    LK_TRY(buf_append(creq, res->signed_headers.data, res->signed_headers.len));
+    LK_TRY(buf_append_byte(creq, '\n'));
+    LK_TRY(buf_append_str(creq, res->payload_hash));
 cleanup:
     buf_cleanup(&hblock);
     return rc;
@@ -564,16 +557,16 @@ static int compute_signature(struct signing *s)
     int rc;
     memcpy(date8, res->amz_date, 8);
     date8[8] = '\0';
-    TRY(sig_sha256_hex(res->canonical_request.data, res->canonical_request.len, creq_hash));
-    TRY(buf_appendf(&res->string_to_sign, "%s\n%s\n%s\n%s", SIG_ALGORITHM, res->amz_date, s->scope,
+    LK_TRY(sig_sha256_hex(res->canonical_request.data, res->canonical_request.len, creq_hash));
+    LK_TRY(buf_appendf(&res->string_to_sign, "%s\n%s\n%s\n%s", SIG_ALGORITHM, res->amz_date, s->scope,
                     creq_hash));
     /* The cache is keyed on the scope without its constant "/aws4_request" tail. */
     char short_scope[160];
     size_t scope_len = strlen(s->scope) - strlen("/aws4_request");
     memcpy(short_scope, s->scope, scope_len);
     short_scope[scope_len] = '\0';
-    TRY(get_signing_key(s->opt, short_scope, date8, key));
-    TRY(hmac(key, 32, res->string_to_sign.data, res->string_to_sign.len, sig));
+    LK_TRY(get_signing_key(s->opt, short_scope, date8, key));
+    LK_TRY(hmac(key, 32, res->string_to_sign.data, res->string_to_sign.len, sig));
     hex_encode(sig, 32, res->signature);
 cleanup:
     OPENSSL_cleanse(key, sizeof key);
@@ -585,7 +578,7 @@ static int finish_headers(struct signing *s)
     const struct sig_options *opt = s->opt;
     struct sig_result *res = s->res;
     int rc;
-    TRY(buf_appendf(&res->authorization, "%s Credential=%s/%s, SignedHeaders=%s, Signature=%s",
+    LK_TRY(buf_appendf(&res->authorization, "%s Credential=%s/%s, SignedHeaders=%s, Signature=%s",
                     SIG_ALGORITHM, opt->creds.access_key_id, s->scope,
                     buf_cstr(&res->signed_headers), res->signature));
     size_t n = 0;
@@ -622,14 +615,14 @@ static int sign(const struct sig_request *req, const struct sig_options *opt, in
             return err_set(err, LK_INVALID_ARG, "sigv4: payload hash too long");
         memcpy(res->payload_hash, opt->payload_hash, len + 1);
     } else {
-        TRY(sig_sha256_hex(req->body ? req->body : "", req->body_len, res->payload_hash));
+        LK_TRY(sig_sha256_hex(req->body ? req->body : "", req->body_len, res->payload_hash));
     }
-    TRY(build_canonical_request(&s));
-    TRY(compute_signature(&s));
+    LK_TRY(build_canonical_request(&s));
+    LK_TRY(compute_signature(&s));
     if (presign) {
-        TRY(buf_appendf(&res->query, "&X-Amz-Signature=%s", res->signature));
+        LK_TRY(buf_appendf(&res->query, "&X-Amz-Signature=%s", res->signature));
     } else {
-        TRY(finish_headers(&s));
+        LK_TRY(finish_headers(&s));
     }
 cleanup:
     free(s.hdrs);

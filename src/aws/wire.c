@@ -10,13 +10,6 @@
 #define WIRE_MAX_BYTES ((size_t)1024 * 1024)
 #define WIRE_MAX_HEADERS 64
 
-#define TRY(expr)                                                                                  \
-    do {                                                                                           \
-        rc = (expr);                                                                               \
-        if (rc != LK_OK)                                                                           \
-            goto cleanup;                                                                          \
-    } while (0)
-
 /* An endpoint split into the parts the URL and the Host header need. */
 struct endpoint {
     struct lk_buf origin; /* "https://host:port" as it goes in the URL */
@@ -64,7 +57,7 @@ static int endpoint_parse(struct endpoint *ep, const char *url)
         memchr(rest, '@', auth_len))
         return LK_INVALID_ARG;
     int rc;
-    TRY(buf_append(&ep->origin, url, (size_t)(rest - url) + auth_len));
+    LK_TRY(buf_append(&ep->origin, url, (size_t)(rest - url) + auth_len));
     /* Drop the port when it is the scheme's default (an IPv6 literal keeps its brackets). */
     const char *colon = NULL;
     for (size_t i = auth_len; i > 0; i--) {
@@ -80,12 +73,12 @@ static int endpoint_parse(struct endpoint *ep, const char *url)
         strncmp(colon + 1, default_port, strlen(default_port)) == 0)
         host_len = (size_t)(colon - rest);
     for (size_t i = 0; i < host_len; i++)
-        TRY(buf_append_byte(&ep->host, lower(rest[i])));
+        LK_TRY(buf_append_byte(&ep->host, lower(rest[i])));
     const char *path = rest + auth_len;
     size_t path_len = strlen(path);
     while (path_len > 0 && path[path_len - 1] == '/')
         path_len--;
-    TRY(buf_append(&ep->prefix, path, path_len));
+    LK_TRY(buf_append(&ep->prefix, path, path_len));
 cleanup:
     return rc;
 }
@@ -130,13 +123,13 @@ static int resolve_endpoint(const struct aws_config *cfg, enum aws_service svc,
     struct lk_buf url;
     buf_init(&url, 4096);
     int rc;
-    TRY(buf_append_str(&url, "https://"));
+    LK_TRY(buf_append_str(&url, "https://"));
     if (svc == AWS_SVC_S3 && req->bucket && bucket_virtual_ok(req->bucket)) {
-        TRY(buf_appendf(&url, "%s.", req->bucket));
+        LK_TRY(buf_appendf(&url, "%s.", req->bucket));
         *virtual_bucket = 1;
     }
-    TRY(buf_appendf(&url, "%s.%s.%s", endpoint_prefix(svc), cfg->region, dns_suffix(cfg->region)));
-    TRY(endpoint_parse(ep, buf_cstr(&url)));
+    LK_TRY(buf_appendf(&url, "%s.%s.%s", endpoint_prefix(svc), cfg->region, dns_suffix(cfg->region)));
+    LK_TRY(endpoint_parse(ep, buf_cstr(&url)));
 cleanup:
     buf_cleanup(&url);
     return rc;
@@ -150,16 +143,16 @@ static int wire_path(enum aws_service svc, const struct aws_request *req, const 
 {
     const char *path = req->path ? req->path : "";
     int rc;
-    TRY(buf_append(out, ep->prefix.data, ep->prefix.len));
+    LK_TRY(buf_append(out, ep->prefix.data, ep->prefix.len));
     if (svc == AWS_SVC_S3 && req->bucket && !virtual_bucket) {
-        TRY(buf_append_byte(out, '/'));
-        TRY(sig_uri_encode(out, req->bucket, strlen(req->bucket), 0));
+        LK_TRY(buf_append_byte(out, '/'));
+        LK_TRY(sig_uri_encode(out, req->bucket, strlen(req->bucket), 0));
     }
     if (*path && *path != '/')
-        TRY(buf_append_byte(out, '/'));
-    TRY(sig_uri_encode(out, path, strlen(path), 1));
+        LK_TRY(buf_append_byte(out, '/'));
+    LK_TRY(sig_uri_encode(out, path, strlen(path), 1));
     if (out->len == 0)
-        TRY(buf_append_byte(out, '/'));
+        LK_TRY(buf_append_byte(out, '/'));
 cleanup:
     return rc;
 }
@@ -169,10 +162,10 @@ static int append_query(const struct aws_request *req, struct lk_buf *url)
     int rc = LK_OK;
     for (size_t i = 0; i < req->query_count; i++) {
         const char *v = req->query[i].value ? req->query[i].value : "";
-        TRY(buf_append_byte(url, i ? '&' : '?'));
-        TRY(sig_uri_encode(url, req->query[i].name, strlen(req->query[i].name), 0));
-        TRY(buf_append_byte(url, '='));
-        TRY(sig_uri_encode(url, v, strlen(v), 0));
+        LK_TRY(buf_append_byte(url, i ? '&' : '?'));
+        LK_TRY(sig_uri_encode(url, req->query[i].name, strlen(req->query[i].name), 0));
+        LK_TRY(buf_append_byte(url, '='));
+        LK_TRY(sig_uri_encode(url, v, strlen(v), 0));
     }
 cleanup:
     return rc;
@@ -372,7 +365,7 @@ int aws_wire_prepare(const struct aws_config *cfg, enum aws_service svc,
         goto cleanup;
     sig_view(req, &p, hdrs, &sreq);
     sign_options(cfg, svc, now, &opt);
-    TRY(sig_sign_headers(&sreq, &opt, &res, err));
+    LK_TRY(sig_sign_headers(&sreq, &opt, &res, err));
     out->headers = calloc(req->header_count + 1 + res.added_count, sizeof *out->headers);
     if (!out->headers) {
         rc = err_set(err, LK_NOMEM, "aws request: out of memory");
@@ -433,7 +426,7 @@ int aws_wire_presign(const struct aws_config *cfg, enum aws_service svc,
     opt.expires_s = expires_s;
     if (svc == AWS_SVC_S3)
         opt.payload_hash = SIG_UNSIGNED_PAYLOAD;
-    TRY(sig_presign(&sreq, &opt, &res, err));
+    LK_TRY(sig_presign(&sreq, &opt, &res, err));
     rc = buf_append_byte(&p.url, req->query_count ? '&' : '?');
     if (rc == LK_OK)
         rc = buf_append(&p.url, res.query.data, res.query.len);
