@@ -141,9 +141,7 @@ int sig_presign(const struct sig_request *req, const struct sig_options *opt,
 
 /* Building blocks, exposed for tests and for wire.c. */
 
-/* Appends the URI encoding of s[0..len) to out: unreserved bytes (A-Z a-z 0-9 - _ . ~) kept,
- * '/' kept when keep_slash, everything else %XX with upper-case hex. */
-int sig_uri_encode(struct lk_buf *out, const char *s, size_t len, int keep_slash);
+/* URI encoding is form_encode (form.h). */
 
 /* Appends path with dot segments and empty segments removed; keeps a leading '/' and a
  * trailing '/' (when anything is left); "" becomes "/". */

@@ -1,5 +1,7 @@
 #include "lookout/sigv4.h"
 
+#include "lookout/form.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +12,6 @@
 #include <openssl/hmac.h>
 
 static const char HEX_LOWER[] = "0123456789abcdef";
-static const char HEX_UPPER[] = "0123456789ABCDEF";
 
 static void hex_encode(const unsigned char *in, size_t n, char *out)
 {
@@ -19,12 +20,6 @@ static void hex_encode(const unsigned char *in, size_t n, char *out)
         out[2 * i + 1] = HEX_LOWER[in[i] & 15];
     }
     out[2 * n] = '\0';
-}
-
-static int is_unreserved(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_' || c == '.' || c == '~';
 }
 
 /* The white space botocore's str.split() and the suite's folded headers agree on. */
@@ -41,30 +36,6 @@ static char lower(char c)
 static int str_empty(const char *s)
 {
     return !s || !*s;
-}
-
-int sig_uri_encode(struct lk_buf *out, const char *s, size_t len, int keep_slash)
-{
-    /* Worst case triples; reserving once keeps the loop free of checks. */
-    if (len > (SIZE_MAX - 1) / 3)
-        return LK_TOO_LARGE;
-    int rc = buf_reserve(out, len * 3);
-    if (rc != LK_OK)
-        return rc;
-    char *p = out->data + out->len;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (is_unreserved(c) || (keep_slash && c == '/')) {
-            *p++ = (char)c;
-        } else {
-            *p++ = '%';
-            *p++ = HEX_UPPER[c >> 4];
-            *p++ = HEX_UPPER[c & 15];
-        }
-    }
-    out->len = (size_t)(p - out->data);
-    out->data[out->len] = '\0';
-    return LK_OK;
 }
 
 int sig_normalize_path(struct lk_buf *out, const char *path, size_t len)
@@ -332,10 +303,10 @@ static int qset_add(struct qset *qs, const char *name, const char *value)
     struct qp *it = &qs->items[qs->count];
     int rc;
     it->name_off = qs->text.len;
-    LK_TRY(sig_uri_encode(&qs->text, name, strlen(name), 0));
+    LK_TRY(form_encode(&qs->text, name, strlen(name), 0));
     it->name_len = qs->text.len - it->name_off;
     it->value_off = qs->text.len;
-    LK_TRY(sig_uri_encode(&qs->text, value ? value : "", value ? strlen(value) : 0, 0));
+    LK_TRY(form_encode(&qs->text, value ? value : "", value ? strlen(value) : 0, 0));
     it->value_len = qs->text.len - it->value_off;
     qs->count++;
 cleanup:
@@ -471,7 +442,7 @@ static int canonical_uri(const struct signing *s, struct lk_buf *out)
         LK_TRY(buf_append(&norm, path, len));
     }
     if (s->opt->double_encode) {
-        LK_TRY(sig_uri_encode(out, norm.data, norm.len, 1));
+        LK_TRY(form_encode(out, norm.data, norm.len, 1));
     } else {
         LK_TRY(buf_append(out, norm.data, norm.len));
     }
@@ -511,7 +482,7 @@ static int add_auth_params(struct signing *s)
             LK_TRY(buf_append_byte(&res->query, '&'));
         LK_TRY(buf_append_str(&res->query, p[i].name));
         LK_TRY(buf_append_byte(&res->query, '='));
-        LK_TRY(sig_uri_encode(&res->query, p[i].value, strlen(p[i].value), 0));
+        LK_TRY(form_encode(&res->query, p[i].value, strlen(p[i].value), 0));
     }
 cleanup:
     return rc;

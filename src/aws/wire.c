@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lookout/form.h"
 #include "lookout/sigv4.h"
 
 #define WIRE_MAX_BYTES ((size_t)1024 * 1024)
@@ -146,11 +147,11 @@ static int wire_path(enum aws_service svc, const struct aws_request *req, const 
     LK_TRY(buf_append(out, ep->prefix.data, ep->prefix.len));
     if (svc == AWS_SVC_S3 && req->bucket && !virtual_bucket) {
         LK_TRY(buf_append_byte(out, '/'));
-        LK_TRY(sig_uri_encode(out, req->bucket, strlen(req->bucket), 0));
+        LK_TRY(form_encode(out, req->bucket, strlen(req->bucket), 0));
     }
     if (*path && *path != '/')
         LK_TRY(buf_append_byte(out, '/'));
-    LK_TRY(sig_uri_encode(out, path, strlen(path), 1));
+    LK_TRY(form_encode(out, path, strlen(path), 1));
     if (out->len == 0)
         LK_TRY(buf_append_byte(out, '/'));
 cleanup:
@@ -163,9 +164,9 @@ static int append_query(const struct aws_request *req, struct lk_buf *url)
     for (size_t i = 0; i < req->query_count; i++) {
         const char *v = req->query[i].value ? req->query[i].value : "";
         LK_TRY(buf_append_byte(url, i ? '&' : '?'));
-        LK_TRY(sig_uri_encode(url, req->query[i].name, strlen(req->query[i].name), 0));
+        LK_TRY(form_encode(url, req->query[i].name, strlen(req->query[i].name), 0));
         LK_TRY(buf_append_byte(url, '='));
-        LK_TRY(sig_uri_encode(url, v, strlen(v), 0));
+        LK_TRY(form_encode(url, v, strlen(v), 0));
     }
 cleanup:
     return rc;

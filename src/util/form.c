@@ -1,5 +1,6 @@
 #include "lookout/form.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "lookout/error.h"
@@ -10,30 +11,39 @@ static int is_unreserved(unsigned char c)
            c == '-' || c == '_' || c == '.' || c == '~';
 }
 
-int form_encode(struct lk_buf *b, const char *s, size_t len)
+int form_encode(struct lk_buf *b, const char *s, size_t len, int keep_slash)
 {
     static const char HEX[] = "0123456789ABCDEF";
-    int rc = buf_reserve(b, len);
-    for (size_t i = 0; rc == LK_OK && i < len; i++) {
+    /* Worst case triples; reserving once keeps the loop free of checks. */
+    if (len > (SIZE_MAX - 1) / 3)
+        return LK_TOO_LARGE;
+    int rc = buf_reserve(b, len * 3);
+    if (rc != LK_OK)
+        return rc;
+    char *p = b->data + b->len;
+    for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (is_unreserved(c)) {
-            rc = buf_append_byte(b, (char)c);
+        if (is_unreserved(c) || (keep_slash && c == '/')) {
+            *p++ = (char)c;
         } else {
-            char esc[3] = {'%', HEX[c >> 4], HEX[c & 15]};
-            rc = buf_append(b, esc, 3);
+            *p++ = '%';
+            *p++ = HEX[c >> 4];
+            *p++ = HEX[c & 15];
         }
     }
-    return rc;
+    b->len = (size_t)(p - b->data);
+    b->data[b->len] = '\0';
+    return LK_OK;
 }
 
 int form_add(struct lk_buf *b, const char *name, const char *value, size_t value_len)
 {
     int rc = b->len ? buf_append_byte(b, '&') : LK_OK;
     if (rc == LK_OK)
-        rc = form_encode(b, name, strlen(name));
+        rc = form_encode(b, name, strlen(name), 0);
     if (rc == LK_OK)
         rc = buf_append_byte(b, '=');
     if (rc == LK_OK)
-        rc = form_encode(b, value, value_len);
+        rc = form_encode(b, value, value_len, 0);
     return rc;
 }
