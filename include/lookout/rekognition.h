@@ -5,16 +5,18 @@
  * - the pure part (no network, no clock): rek_build_request turns an image reference and the
  *   label options into the request body, and rek_parse_labels turns a response body into
  *   plain structs;
- * - the call itself, which sends that body with aws_client_send (aws.h) to an aws_client
- *   made for AWS_SVC_REKOGNITION: POST "/", headers REK_CONTENT_TYPE and REK_TARGET, and
- *   max_response_bytes REK_MAX_RESPONSE_BYTES; then parses the 2xx body with
- *   rek_parse_labels.
+ * - the call itself, rek_detect_labels: that body sent with aws_client_send (aws.h) to an
+ *   aws_client made for AWS_SVC_REKOGNITION (POST "/", REK_CONTENT_TYPE, REK_TARGET), and
+ *   the 2xx body parsed with rek_parse_labels.
  */
 #ifndef LOOKOUT_REKOGNITION_H
 #define LOOKOUT_REKOGNITION_H
 
 #include <stddef.h>
 
+#include <stdint.h>
+
+#include "lookout/aws.h"
 #include "lookout/buf.h"
 #include "lookout/error.h"
 
@@ -116,5 +118,14 @@ struct rek_result {
  * "DetectLabels response: Labels[3].Confidence: not a number in 0..100"; LK_NOMEM. */
 int rek_parse_labels(const char *text, size_t len, struct rek_result *out, struct lk_error *err);
 void rek_result_cleanup(struct rek_result *r);
+
+/* ---- The call ------------------------------------------------------------------------ */
+
+/* DetectLabels on img with opt, never past deadline_ms. out is caller storage, freed with
+ * rek_result_cleanup (also after a failure). Errors: those of rek_build_request, of
+ * aws_client_send (the AWS error, with its code and request id), of rek_parse_labels. */
+int rek_detect_labels(struct aws_client *rekognition, const struct rek_image *img,
+                      const struct rek_options *opt, int64_t deadline_ms, struct rek_result *out,
+                      struct lk_error *err);
 
 #endif

@@ -10,7 +10,6 @@
 #include <time.h>
 
 #include "lookout/alert.h"
-#include "lookout/base64.h"
 #include "lookout/frame.h"
 #include "lookout/image.h"
 #include "lookout/log.h"
@@ -28,29 +27,8 @@ static int detect_labels(struct pl_job *job, const struct rek_image *img,
         .min_confidence = dec_config_min_threshold(&job->settings->labels),
         .max_labels = job->settings->max_labels,
     };
-    struct lk_buf body;
-    struct aws_response resp;
-    buf_init(&body, b64_encoded_len(img->bytes_len) + 4096);
-    aws_response_init(&resp);
-    int rc = rek_build_request(img, &opt, &body, err);
-    const struct aws_header headers[] = {{"Content-Type", REK_CONTENT_TYPE},
-                                         {"X-Amz-Target", REK_TARGET}};
-    struct aws_request req = {
-        .method = "POST",
-        .path = "/",
-        .headers = headers,
-        .header_count = 2,
-        .body = body.data,
-        .body_len = body.len,
-        .max_response_bytes = REK_MAX_RESPONSE_BYTES,
-    };
-    if (rc == LK_OK)
-        rc = aws_client_send(job->services->rekognition, &req, job->deadline_ms, &resp, err);
-    if (rc == LK_OK)
-        rc = rek_parse_labels(buf_cstr(&resp.body), resp.body.len, labels, err);
-    buf_cleanup(&body);
-    aws_response_cleanup(&resp);
-    return rc;
+    return rek_detect_labels(job->services->rekognition, img, &opt, job->deadline_ms, labels,
+                             err);
 }
 
 /* The S3 object of the frame: its own, or the snapshot written for it. */

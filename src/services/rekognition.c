@@ -356,3 +356,35 @@ void rek_result_cleanup(struct rek_result *r)
     free(r->model_version);
     memset(r, 0, sizeof(*r));
 }
+
+/* ---- The call ------------------------------------------------------------------------ */
+
+int rek_detect_labels(struct aws_client *rekognition, const struct rek_image *img,
+                      const struct rek_options *opt, int64_t deadline_ms, struct rek_result *out,
+                      struct lk_error *err)
+{
+    struct lk_buf body;
+    struct aws_response resp;
+    /* Room for the base64 of the image plus the few members around it. */
+    buf_init(&body, b64_encoded_len(img->bytes_len) + 4096);
+    aws_response_init(&resp);
+    int rc = rek_build_request(img, opt, &body, err);
+    const struct aws_header headers[] = {{"Content-Type", REK_CONTENT_TYPE},
+                                         {"X-Amz-Target", REK_TARGET}};
+    struct aws_request req = {
+        .method = "POST",
+        .path = "/",
+        .headers = headers,
+        .header_count = 2,
+        .body = body.data,
+        .body_len = body.len,
+        .max_response_bytes = REK_MAX_RESPONSE_BYTES,
+    };
+    if (rc == LK_OK)
+        rc = aws_client_send(rekognition, &req, deadline_ms, &resp, err);
+    if (rc == LK_OK)
+        rc = rek_parse_labels(buf_cstr(&resp.body), resp.body.len, out, err);
+    buf_cleanup(&body);
+    aws_response_cleanup(&resp);
+    return rc;
+}
