@@ -20,7 +20,6 @@
     X(CONFIG, "Runtime.ConfigInvalid", "invalid configuration")                              \
     X(INVALID_EVENT, "Function.InvalidEvent", "invalid event")                               \
     X(UNSUPPORTED_EVENT, "Function.UnsupportedEvent", "unsupported event")                   \
-    X(NOT_BUILT, "Function.NotImplemented", "not implemented yet")                           \
     X(TOO_LARGE, "Function.PayloadTooLarge", "payload too large")                            \
     X(IO, "Function.IoError", "input/output error")                                          \
     X(TRANSPORT, "Function.NetworkError", "network error")                                   \

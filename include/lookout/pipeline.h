@@ -14,19 +14,19 @@
 
 struct pl_app;
 
-/* Reads and validates the configuration from the environment:
- *   ALERT_TOPIC_ARN  required, an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>)
- *   MIN_CONFIDENCE   optional, a number in 0..100 (default PL_DEFAULT_MIN_CONFIDENCE)
- * On failure returns LK_CONFIG with a message naming the variable (never its value when it
- * could be a secret), or LK_NOMEM. The caller owns *out and frees it with pl_app_free. */
-#define PL_DEFAULT_MIN_CONFIDENCE 80.0
+/* Reads and checks every setting (pl_settings_from_env in detect.h: ALERT_TOPIC_ARN is
+ * required) and the AWS configuration (aws_config_from_env: credentials, region, endpoints),
+ * and makes the AWS clients. On failure returns LK_CONFIG with a message naming the variable
+ * (never its value when it could be a secret), or LK_NOMEM. The caller owns *out and frees
+ * it with pl_app_free. */
 int pl_app_new(struct pl_app **out, struct lk_error *err);
 void pl_app_free(struct pl_app *app);
 
-/* Handles one event. event is borrowed; the response JSON is appended to response (owned by
+/* Handles one event. event is borrowed; the response JSON (a summary of the work: route,
+ * units, frames, skipped, still, labels, matched, alerts) is appended to response (owned by
  * the caller). Errors: LK_INVALID_EVENT for bytes that are not JSON, LK_UNSUPPORTED_EVENT
- * for a shape no route takes, LK_NOT_BUILT for a route not written yet (the message names
- * it), or the route's own failure. An s3:TestEvent succeeds without doing any work. */
+ * for a shape no route takes, else the first failed unit's status with a message that lists
+ * every failed unit. An s3:TestEvent succeeds without doing any work. */
 int pl_app_handle(struct pl_app *app, const struct rt_invocation *inv, struct lk_view event,
                   struct lk_buf *response, struct lk_error *err);
 
