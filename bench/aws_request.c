@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "lookout/aws.h"
+#include "lookout/clock.h"
 
 #define WARMUP 100
 
@@ -84,8 +85,11 @@ static int run_signed(const char *url, int n, int64_t *ns)
 {
     char akid[] = "AKIDEXAMPLE", secret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     char token[] = "IQoJb3JpZ2luX2VjEXAMPLETOKEN", region[] = "us-east-1";
-    struct aws_config cfg = {.access_key_id = akid, .secret_access_key = secret,
-                             .session_token = token, .region = region, .max_attempts = 1};
+    struct aws_config cfg = {.access_key_id = akid,
+                             .secret_access_key = secret,
+                             .session_token = token,
+                             .region = region,
+                             .max_attempts = 1};
     struct aws_client *client = NULL;
     struct lk_error err;
     char *base = strdup(url);
@@ -96,7 +100,7 @@ static int run_signed(const char *url, int n, int64_t *ns)
         struct aws_response resp;
         aws_response_init(&resp);
         int64_t t0 = mono_ns();
-        if (aws_client_send(client, &req, aws_now_ms() + 10000, &resp, &err) != LK_OK) {
+        if (aws_client_send(client, &req, clock_now_ms() + 10000, &resp, &err) != LK_OK) {
             fprintf(stderr, "bench_aws_request: %s\n", err.message);
             rc = -1;
         }

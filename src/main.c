@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lookout/clock.h"
 #include "lookout/log.h"
 #include "lookout/pipeline.h"
 #include "lookout/runtime.h"
@@ -64,7 +65,8 @@ static void print_help(FILE *out)
 static int adapt_handler(void *ctx, const struct rt_invocation *inv, struct lk_view event,
                          struct lk_buf *response, struct lk_error *err)
 {
-    return pl_app_handle(ctx, inv, event, response, err);
+    struct pl_call call = {.deadline_ms = inv->deadline_ms, .request_id = inv->request_id};
+    return pl_app_handle(ctx, &call, event, response, err);
 }
 
 /* ---- local mode ---- */
@@ -101,9 +103,7 @@ static int64_t local_deadline_ms(void)
             LOG_WARN("LOOKOUT_LOCAL_TIMEOUT_S=%s is not 1..%d seconds; using %d", v,
                      LOCAL_TIMEOUT_MAX_S, LOCAL_TIMEOUT_DEFAULT_S);
     }
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + budget_s * 1000;
+    return clock_now_ms() + budget_s * 1000;
 }
 
 /* A request id for the log lines of a local run: 32 hex digits of clock and pid, enough to
@@ -131,17 +131,15 @@ static int run_local(const char *path)
     buf_init(&response, RT_PAYLOAD_MAX_BYTES);
     char request_id[64];
     local_request_id(request_id, sizeof(request_id));
-    struct rt_invocation inv = {.request_id = request_id,
-                                .deadline_ms = local_deadline_ms(),
-                                .trace_id = getenv("_X_AMZN_TRACE_ID")};
+    struct pl_call call = {.deadline_ms = local_deadline_ms(), .request_id = request_id};
     struct lk_error err;
     err_clear(&err);
     int rc = pl_app_new(&app, &err);
     if (rc == LK_OK)
         rc = read_event(path, &event, &err);
     if (rc == LK_OK) {
-        log_set_context(inv.request_id, inv.trace_id);
-        rc = pl_app_handle(app, &inv, buf_view(&event), &response, &err);
+        log_set_context(request_id, getenv("_X_AMZN_TRACE_ID"));
+        rc = pl_app_handle(app, &call, buf_view(&event), &response, &err);
         log_set_context(NULL, NULL);
     }
     int status = 0;

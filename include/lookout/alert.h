@@ -11,23 +11,24 @@
 
 #include <stddef.h>
 
+#include "lookout/clock.h"
 #include "lookout/decide.h"
 #include "lookout/error.h"
 #include "lookout/events.h"
 #include "lookout/sns.h"
 
 #define ALERT_VERSION 1
-#define ALERT_SUBJECT_MAX 99          /* SNS: under 100 characters */
-#define ALERT_ID_HEX 32               /* hex characters of the alert id */
-#define ALERT_MAX_BYTES 262144        /* SNS: Message + attribute names, types and values */
+#define ALERT_SUBJECT_MAX 99   /* SNS: under 100 characters */
+#define ALERT_ID_HEX 32        /* hex characters of the alert id */
+#define ALERT_MAX_BYTES 262144 /* SNS: Message + attribute names, types and values */
 #define ALERT_ATTRIBUTE_COUNT 4
-#define ALERT_MAX_TIME_MS 253402300799999LL /* 9999-12-31T23:59:59.999Z */
+#define ALERT_MAX_TIME_MS CLOCK_MAX_EPOCH_MS /* 9999-12-31T23:59:59.999Z */
 
 /* What is known of a matched frame. Everything is borrowed for the call. Strings are
  * NUL-terminated; invalid UTF-8 in them is replaced by U+FFFD in the output. */
 struct alert_input {
-    const char *stream_name;        /* required, non-empty */
-    const char *stream_arn;         /* NULL when unknown */
+    const char *stream_name; /* required, non-empty */
+    const char *stream_arn;  /* NULL when unknown */
     enum ev_trigger trigger;
     long long frame_ms;             /* frame time, epoch ms, 0..ALERT_MAX_TIME_MS */
     const char *fragment_number;    /* NULL when unknown */
@@ -43,16 +44,16 @@ struct alert_input {
 
 /* One built alert. Caller storage; alert_cleanup frees the heap members. */
 struct alert {
-    char id[ALERT_ID_HEX + 1];      /* the alertId (see below) */
+    char id[ALERT_ID_HEX + 1];           /* the alertId (see below) */
     char subject[ALERT_SUBJECT_MAX + 1]; /* printable ASCII only, 1..99 characters */
-    char *message;                  /* owned, the Message JSON (valid UTF-8) */
+    char *message;                       /* owned, the Message JSON (valid UTF-8) */
     size_t message_len;
-    char *stream_attr;              /* owned: value of the "stream" attribute */
-    char *labels_attr;              /* owned: value of the "labels" attribute (JSON array) */
-    char max_confidence_attr[32];   /* value of "maxConfidence", e.g. "98.5" */
-    const char *trigger_attr;       /* static: "s3", "kvs-notification" or "manual" */
-    size_t omitted_labels;          /* labels left out to stay under ALERT_MAX_BYTES */
-    size_t omitted_instances;       /* instances left out for the same reason */
+    char *stream_attr;            /* owned: value of the "stream" attribute */
+    char *labels_attr;            /* owned: value of the "labels" attribute (JSON array) */
+    char max_confidence_attr[32]; /* value of "maxConfidence", e.g. "98.5" */
+    const char *trigger_attr;     /* static: "s3", "kvs-notification" or "manual" */
+    size_t omitted_labels;        /* labels left out to stay under ALERT_MAX_BYTES */
+    size_t omitted_instances;     /* instances left out for the same reason */
 };
 
 /* Builds the alert for in.

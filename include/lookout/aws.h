@@ -19,33 +19,50 @@
 #include "lookout/buf.h"
 #include "lookout/error.h"
 
+/* Every AWS service the function talks to, one row each:
+ *   X(ID, signing name, suffix of AWS_ENDPOINT_URL_<suffix>, name in messages)
+ * CLOUDFORMATION_RESPONSE is the presigned S3 URL CloudFormation gives a custom resource to
+ * answer on: never signed by us, no endpoint of its own, named apart so that a failure reads
+ * as what it is. */
+#define AWS_SERVICE_MAP(X)                                                                         \
+    X(S3, "s3", "S3", "S3")                                                                        \
+    X(REKOGNITION, "rekognition", "REKOGNITION", "Rekognition")                                    \
+    X(SNS, "sns", "SNS", "SNS")                                                                    \
+    X(KINESIS_VIDEO, "kinesisvideo", "KINESIS_VIDEO", "Kinesis Video")                             \
+    X(KINESIS_VIDEO_ARCHIVED_MEDIA, "kinesisvideo", "KINESIS_VIDEO_ARCHIVED_MEDIA",                \
+      "Kinesis Video Archived Media")                                                              \
+    X(DYNAMODB, "dynamodb", "DYNAMODB", "DynamoDB")                                                \
+    X(CLOUDFORMATION_RESPONSE, "", "", "CloudFormation response")
+
 enum aws_service {
-    AWS_SVC_S3,
-    AWS_SVC_REKOGNITION,
-    AWS_SVC_SNS,
-    AWS_SVC_KINESIS_VIDEO,
-    AWS_SVC_KINESIS_VIDEO_ARCHIVED_MEDIA,
-    AWS_SVC_DYNAMODB,
-    AWS_SVC_COUNT
+#define AWS_SERVICE_ENUM(id, signing, env, display) AWS_SVC_##id,
+    AWS_SERVICE_MAP(AWS_SERVICE_ENUM)
+#undef AWS_SERVICE_ENUM
+        AWS_SVC_COUNT
 };
 
-/* Signing name ("s3", "rekognition", "sns", "kinesisvideo", "dynamodb") and the suffix of
- * AWS_ENDPOINT_URL_<ID> ("S3", "KINESIS_VIDEO", ...). Static strings. */
+/* The columns of AWS_SERVICE_MAP for one service: the signing name ("s3", "kinesisvideo"),
+ * the suffix of AWS_ENDPOINT_URL_<ID> ("S3", "KINESIS_VIDEO"; "" = no override is read) and
+ * the name errors use ("Kinesis Video"). Static strings; "" for an unknown service. */
 const char *aws_service_signing_name(enum aws_service svc);
 const char *aws_service_env_id(enum aws_service svc);
+const char *aws_service_display_name(enum aws_service svc);
 
 /* Credentials and settings, read once at start-up. Every string is owned by the config. */
 struct aws_config {
     char *access_key_id;
     char *secret_access_key;
-    char *session_token;                    /* NULL when not set */
-    char *region;                           /* AWS_REGION, else AWS_DEFAULT_REGION */
-    char *endpoint_url[AWS_SVC_COUNT];      /* resolved override, NULL = public endpoint */
-    char *ca_file;                          /* CA bundle file (CURLOPT_CAINFO), or NULL */
-    char *ca_path;                          /* OpenSSL hashed CA directory (CURLOPT_CAPATH),
-                                               or NULL; at most one of the two is set, both
-                                               NULL = curl's built-in default */
-    int max_attempts;                       /* AWS_MAX_ATTEMPTS, default 3 (first included) */
+    char *session_token;               /* NULL when not set */
+    char *region;                      /* AWS_REGION, else AWS_DEFAULT_REGION */
+    char *endpoint_url[AWS_SVC_COUNT]; /* resolved override, NULL = public endpoint */
+    int endpoint_own[AWS_SVC_COUNT];   /* 1 when endpoint_url came from the service's
+                                          own AWS_ENDPOINT_URL_<ID>, 0 from the global
+                                          AWS_ENDPOINT_URL or none */
+    char *ca_file;                     /* CA bundle file (CURLOPT_CAINFO), or NULL */
+    char *ca_path;                     /* OpenSSL hashed CA directory (CURLOPT_CAPATH),
+                                          or NULL; at most one of the two is set, both
+                                          NULL = curl's built-in default */
+    int max_attempts;                  /* AWS_MAX_ATTEMPTS, default 3 (first included) */
 };
 
 /* Reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION /
@@ -67,29 +84,31 @@ struct aws_header {
 };
 
 struct aws_query_param {
-    const char *name;   /* raw (not URL-encoded) */
-    const char *value;  /* raw; "" for a present empty value */
+    const char *name;  /* raw (not URL-encoded) */
+    const char *value; /* raw; "" for a present empty value */
 };
 
 struct aws_request {
-    const char *method;                     /* "GET", "HEAD", "PUT", "POST" */
-    const char *bucket;                     /* S3 only: the bucket, or NULL */
-    const char *path;                       /* raw, unencoded: "/" or "/getImages", or for S3 the
-                                               object key with a leading '/' ("/a b.jpg") */
+    const char *operation; /* "GetObject", "DetectLabels": names the call in
+                              errors and logs ("S3 GetObject failed: ...") */
+    const char *method;    /* "GET", "HEAD", "PUT", "POST" */
+    const char *bucket;    /* S3 only: the bucket, or NULL */
+    const char *path;      /* raw, unencoded: "/" or "/getImages", or for S3 the
+                              object key with a leading '/' ("/a b.jpg") */
     const struct aws_query_param *query;
     size_t query_count;
-    const struct aws_header *headers;       /* extra headers to send and sign (content-type,
-                                               x-amz-target, x-amz-meta-*) */
+    const struct aws_header *headers; /* extra headers to send and sign (content-type,
+                                         x-amz-target, x-amz-meta-*) */
     size_t header_count;
     const void *body;
     size_t body_len;
-    const char *base_url;                   /* overrides the endpoint for this request, e.g. the
-                                               KVS data endpoint; NULL = the client's */
-    size_t max_response_bytes;              /* 0 = a default cap of 8 MiB */
-    const char *presigned_url;              /* when set: send to this URL as it is, unsigned
-                                               (it carries its own query signature, as a
-                                               CloudFormation ResponseURL does); path, query
-                                               and bucket are then ignored */
+    const char *base_url;      /* overrides the endpoint for this request, e.g. the
+                                  KVS data endpoint; NULL = the client's */
+    size_t max_response_bytes; /* 0 = a default cap of 8 MiB */
+    const char *presigned_url; /* when set: send to this URL as it is, unsigned
+                                  (it carries its own query signature, as a
+                                  CloudFormation ResponseURL does); path, query
+                                  and bucket are then ignored */
 };
 
 /* One response header; name is lower-case. Owned by the response. */
@@ -99,12 +118,12 @@ struct aws_response_header {
 };
 
 struct aws_response {
-    long status;                            /* HTTP status of the last attempt, 0 if none */
+    long status; /* HTTP status of the last attempt, 0 if none */
     struct lk_buf body;
     struct aws_response_header *headers;
     size_t header_count;
-    char request_id[128];                   /* x-amzn-requestid / x-amz-request-id */
-    int attempts;                           /* how many attempts were made */
+    char request_id[128]; /* x-amzn-requestid / x-amz-request-id */
+    int attempts;         /* how many attempts were made */
 };
 
 void aws_response_init(struct aws_response *resp);
@@ -158,8 +177,5 @@ void aws_wire_cleanup(struct aws_wire_request *wire);
 int aws_wire_presign(const struct aws_config *cfg, enum aws_service svc,
                      const struct aws_request *req, long expires_s, time_t now, char **url_out,
                      struct lk_error *err);
-
-/* Wall clock in Unix epoch milliseconds. */
-int64_t aws_now_ms(void);
 
 #endif

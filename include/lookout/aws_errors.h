@@ -1,7 +1,7 @@
 /*
- * aws_errors.h: AWS error replies turned into plain values, statuses and retry kinds, and the
- * redaction rules for anything of a request that may be logged. Internal to src/aws/ (the
- * HTTP client, its tests and the fuzz target); service files use aws.h.
+ * aws_errors.h: AWS error replies turned into plain values, statuses and retry kinds.
+ * Internal to src/aws/ (the HTTP client, its tests and the fuzz target); service files use
+ * aws.h.
  *
  * Everything here is pure: no I/O, no allocation that outlives a call, no global state, so
  * it is unit-tested and fuzzed on its own. Inputs are outside bytes (any length, any
@@ -17,9 +17,9 @@
 
 /* What one AWS error reply says. Empty strings when a field is absent. */
 struct aws_error_info {
-    char code[128];         /* "NoSuchKey", "ThrottlingException" (no namespace, no ":...") */
-    char message[384];      /* the service's human message, control characters made spaces */
-    char request_id[128];   /* from the body (the HTTP client prefers the response header) */
+    char code[128];       /* "NoSuchKey", "ThrottlingException" (no namespace, no ":...") */
+    char message[384];    /* the service's human message, control characters made spaces */
+    char request_id[128]; /* from the body (the HTTP client prefers the response header) */
 };
 
 /*
@@ -39,10 +39,10 @@ void aws_error_parse(long http_status, const char *error_type, const char *body,
 
 /* How a failed attempt may be retried (AWS SDK standard mode). */
 enum aws_retry_kind {
-    AWS_RETRY_NONE,         /* not retryable */
-    AWS_RETRY_TRANSIENT,    /* 500/502/503/504, RequestTimeout(Exception), connection errors */
-    AWS_RETRY_THROTTLING,   /* the SDKs' throttling codes, the project's additions, HTTP 429 */
-    AWS_RETRY_TIMEOUT       /* the client's own attempt timed out: transient, costs more quota */
+    AWS_RETRY_NONE,       /* not retryable */
+    AWS_RETRY_TRANSIENT,  /* 500/502/503/504, RequestTimeout(Exception), connection errors */
+    AWS_RETRY_THROTTLING, /* the SDKs' throttling codes, the project's additions, HTTP 429 */
+    AWS_RETRY_TIMEOUT     /* the client's own attempt timed out: transient, costs more quota */
 };
 
 /* Retry kind of an HTTP error reply. Throttling wins over transient (SlowDown is a 503). */
@@ -70,23 +70,5 @@ int aws_error_is_throttling(const char *code);
  *   anything else (1xx, a 2xx is not an error)              -> LK_AWS_BAD_RESPONSE
  */
 int aws_error_status(long http_status, const char *code);
-
-/*
- * Redaction for TRACE logs. A header line "Name: value" is copied to out with:
- *   Authorization: the Signature=... value replaced by "<redacted>" (Credential and
- *     SignedHeaders kept: they help and hold no secret); any other scheme fully redacted;
- *   X-Amz-Security-Token, Cookie, X-Amz-Server-Side-Encryption-Customer-Key and
- *   X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key: the value replaced.
- * A URL is copied with the values of its X-Amz-Signature and X-Amz-Security-Token query
- * parameters (a presigned URL's secrets) replaced by "<redacted>".
- * Returns LK_OK or a buf_* error (out may then hold part of the text: discard it).
- */
-int aws_redact_header(const char *line, size_t len, struct lk_buf *out);
-int aws_redact_url(const char *url, size_t len, struct lk_buf *out);
-
-/* Overwrites every occurrence of secret (len >= 8, else nothing is done) and of its
- * URL-encoded form inside text (NUL-terminated, modified in place) with '*'. A last line of
- * defence for messages that came from outside. */
-void aws_scrub(char *text, const char *secret);
 
 #endif

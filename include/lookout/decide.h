@@ -1,7 +1,7 @@
 /*
  * decide.h: which labels of a frame the user cares about (prefix dec_).
  *
- * Configuration comes from two variables:
+ * Configuration comes from two variables (read by settings.h, parsed here):
  *   ALERT_LABELS    comma-separated "Name[:minConfidence]" items, default "Person".
  *                   Whitespace around names, colons and numbers is ignored; names compare
  *                   case-insensitively (ASCII); thresholds are decimal numbers 0..100
@@ -14,7 +14,7 @@
  * label's confidence is at least that wanted name's threshold. A label that matches several
  * wanted names matches when any of their thresholds is met.
  *
- * Pure: no environment reads except in dec_config_from_env, no network, no clock.
+ * Pure: no environment, no network, no clock.
  */
 #ifndef LOOKOUT_DECIDE_H
 #define LOOKOUT_DECIDE_H
@@ -26,17 +26,17 @@
 
 #define DEC_DEFAULT_LABELS "Person"
 #define DEC_DEFAULT_MIN_CONFIDENCE 80.0
-#define DEC_MAX_WANTED 64       /* items in ALERT_LABELS */
-#define DEC_MAX_NAME_BYTES 100  /* one name in ALERT_LABELS */
+#define DEC_MAX_WANTED 64      /* items in ALERT_LABELS */
+#define DEC_MAX_NAME_BYTES 100 /* one name in ALERT_LABELS */
 
 struct dec_wanted {
-    char name[DEC_MAX_NAME_BYTES + 1];  /* as configured, trimmed */
-    double min_confidence;              /* its own threshold, or MIN_CONFIDENCE */
+    char name[DEC_MAX_NAME_BYTES + 1]; /* as configured, trimmed */
+    double min_confidence;             /* its own threshold, or MIN_CONFIDENCE */
 };
 
 /* Caller storage, no heap: nothing to clean up. */
 struct dec_config {
-    size_t count;                        /* 1..DEC_MAX_WANTED after a successful parse */
+    size_t count; /* 1..DEC_MAX_WANTED after a successful parse */
     struct dec_wanted wanted[DEC_MAX_WANTED];
     double default_min_confidence;
 };
@@ -48,11 +48,8 @@ struct dec_config {
  *   "ALERT_LABELS: item 4 ("person"): duplicate of item 1"
  *   "MIN_CONFIDENCE: "high" is not a number 0..100"
  * Names may hold any printable UTF-8 but no control characters, ',' or ':'. */
-int dec_config_parse(const char *alert_labels, const char *min_confidence,
-                     struct dec_config *out, struct lk_error *err);
-
-/* dec_config_parse(getenv("ALERT_LABELS"), getenv("MIN_CONFIDENCE"), ...). */
-int dec_config_from_env(struct dec_config *out, struct lk_error *err);
+int dec_config_parse(const char *alert_labels, const char *min_confidence, struct dec_config *out,
+                     struct lk_error *err);
 
 /* The lowest threshold of any wanted name: the MinConfidence to ask Rekognition for, so
  * that it drops nothing the decision could want. */
@@ -67,14 +64,14 @@ struct dec_result {
     size_t name_count;
     const char *names[DEC_MAX_WANTED]; /* wanted names that matched, as configured, in
                                           ALERT_LABELS order, each once */
-    double max_confidence;           /* highest confidence of a matched label; 0 when none */
+    double max_confidence;             /* highest confidence of a matched label; 0 when none */
 };
 
 /* Matches every label of labels against cfg. out is caller storage, freed with
  * dec_result_cleanup (also after a failure). A frame with no match is LK_OK with
  * label_count 0. Fails only with LK_NOMEM. */
-int dec_match(const struct dec_config *cfg, const struct rek_result *labels,
-              struct dec_result *out, struct lk_error *err);
+int dec_match(const struct dec_config *cfg, const struct rek_result *labels, struct dec_result *out,
+              struct lk_error *err);
 void dec_result_cleanup(struct dec_result *r);
 
 /* ASCII case-insensitive equality of two NUL-terminated strings. */

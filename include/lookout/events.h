@@ -279,7 +279,11 @@ struct ev_cfn_request {
 };
 
 /* RequestType, ResponseURL, StackId, RequestId, LogicalResourceId and ResourceType are
- * required strings; ResponseURL must be https:// (or http:// for local tests). */
+ * required strings; ResponseURL must be https:// (or http:// for local tests). On
+ * LK_INVALID_EVENT, out->response_url is kept when the request had a usable one, with the
+ * fields read before the fault, so that the caller can still answer FAILED there and the
+ * stack does not wait an hour; it is NULL when there is nobody to answer. Call
+ * ev_cfn_cleanup in every case. */
 int ev_cfn_parse(const cJSON *event, struct ev_cfn_request *out, struct lk_error *err);
 void ev_cfn_cleanup(struct ev_cfn_request *req);
 const char *ev_cfn_request_type_name(enum ev_cfn_request_type type);
@@ -316,14 +320,14 @@ struct ev_batch {
     struct ev_item *items; /* owned */
 };
 
-/* Classifies event and parses every record of an S3, S3 test, SNS, EventBridge or manual
- * event into items, one per unit of work, in order. A bad record becomes an EV_ITEM_ERROR
- * item and does not stop the others; an SNS message that holds an S3 notification yields
- * one item per inner record. The return is not LK_OK only when nothing can be read at all:
+/* Parses every record of an S3, S3 test, SNS, EventBridge or manual event, of the kind
+ * ev_classify gave it, into items, one per unit of work, in order. A bad record becomes an
+ * EV_ITEM_ERROR item and does not stop the others; an SNS message that holds an S3 notification
+ * yields one item per inner record. The return is not LK_OK only when nothing can be read at all:
  * LK_UNSUPPORTED_EVENT for EV_KIND_UNKNOWN and EV_KIND_CFN_CUSTOM (use ev_cfn_parse),
  * LK_INVALID_EVENT for a malformed envelope (Records empty or too long, a bad manual
  * request), LK_NOMEM. out->kind is set in every case. */
-int ev_parse(const cJSON *event, struct ev_batch *out, struct lk_error *err);
+int ev_parse(const cJSON *event, enum ev_kind kind, struct ev_batch *out, struct lk_error *err);
 /* Number of EV_ITEM_ERROR items. */
 size_t ev_batch_error_count(const struct ev_batch *b);
 void ev_batch_cleanup(struct ev_batch *b);

@@ -8,15 +8,16 @@
 #ifndef LOOKOUT_PIPELINE_H
 #define LOOKOUT_PIPELINE_H
 
+#include <stdint.h>
+
 #include "lookout/buf.h"
 #include "lookout/error.h"
-#include "lookout/runtime.h"
 
 struct pl_app;
 
-/* Reads and checks every setting (pl_settings_from_env in detect.h: ALERT_TOPIC_ARN is
- * required) and the AWS configuration (aws_config_from_env: credentials, region, endpoints),
- * and makes the AWS clients. On failure returns LK_CONFIG with a message naming the variable
+/* Reads and checks every setting (settings.h: ALERT_TOPIC_ARN is required) and the AWS
+ * configuration (aws_config_from_env: credentials, region, endpoints), and makes the AWS
+ * clients (services.h). On failure returns LK_CONFIG with a message naming the variable
  * (never its value when it could be a secret), or LK_NOMEM. The caller owns *out and frees
  * it with pl_app_free. */
 int pl_app_new(struct pl_app **out, struct lk_error *err);
@@ -27,7 +28,14 @@ void pl_app_free(struct pl_app *app);
  * the caller). Errors: LK_INVALID_EVENT for bytes that are not JSON, LK_UNSUPPORTED_EVENT
  * for a shape no route takes, else the first failed unit's status with a message that lists
  * every failed unit. An s3:TestEvent succeeds without doing any work. */
-int pl_app_handle(struct pl_app *app, const struct rt_invocation *inv, struct lk_view event,
+/* The invocation an event arrives with: when its answer is due (Unix epoch ms; 0 = none
+ * given: the work is then bounded by 300 s) and its request id (NULL when unknown). */
+struct pl_call {
+    int64_t deadline_ms;
+    const char *request_id;
+};
+
+int pl_app_handle(struct pl_app *app, const struct pl_call *call, struct lk_view event,
                   struct lk_buf *response, struct lk_error *err);
 
 #endif

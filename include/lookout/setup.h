@@ -24,14 +24,16 @@
 #include <cjson/cJSON.h>
 
 #include "lookout/buf.h"
-#include "lookout/detect.h"
+#include "lookout/services.h"
 #include "lookout/error.h"
 
 /* Handles one custom-resource request (event already classified EV_KIND_CFN_CUSTOM). The
  * outcome goes to the ResponseURL; the return is LK_OK once CloudFormation has its answer,
  * whatever the answer (the response JSON says which), and an error only when the answer
- * could not be delivered, so that Lambda retries. */
-int pl_setup_handle(struct pl_services *svc, int64_t deadline_ms, const cJSON *event,
+ * could not be delivered, so that Lambda retries. A malformed request (an unknown
+ * RequestType, a missing field) that has a usable ResponseURL is answered FAILED with the
+ * reason; only one without a ResponseURL goes unanswered (LK_INVALID_EVENT). */
+int pl_setup_handle(struct svc_clients *svc, int64_t deadline_ms, const cJSON *event,
                     struct lk_buf *response, struct lk_error *err);
 
 #endif

@@ -22,14 +22,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 
 #include "lookout/aws_errors.h"
+#include "lookout/aws_redact.h"
 #include "lookout/aws_retry.h"
+#include "lookout/clock.h"
 #include "lookout/log.h"
 
 #define CLIENT_MARGIN_MS 250
@@ -44,14 +45,14 @@
 /* State of the transfer in progress, read and written by the curl callbacks. */
 struct transfer {
     struct aws_response *resp;
-    size_t cap;             /* cap on a success body */
-    int head;               /* HEAD: Content-Length describes a body that is not sent */
-    long status;            /* from the latest status line */
-    int64_t budget_ms;      /* the attempt's timeout */
+    size_t cap;        /* cap on a success body */
+    int head;          /* HEAD: Content-Length describes a body that is not sent */
+    long status;       /* from the latest status line */
+    int64_t budget_ms; /* the attempt's timeout */
     size_t header_bytes;
     size_t header_slots;
-    int too_large;          /* a success body passed the cap: LK_TOO_LARGE */
-    int truncated;          /* an error body passed CLIENT_ERROR_BODY_MAX: keep what we have */
+    int too_large; /* a success body passed the cap: LK_TOO_LARGE */
+    int truncated; /* an error body passed CLIENT_ERROR_BODY_MAX: keep what we have */
     int nomem;
 };
 
@@ -71,19 +72,10 @@ struct aws_client {
 
 /* What one attempt came to. */
 struct outcome {
-    int status;                 /* LK_OK for a 2xx, else the error status */
+    int status; /* LK_OK for a 2xx, else the error status */
     enum aws_retry_kind kind;
-    int64_t retry_after_ms;     /* -1 when the reply gave no hint */
-    char detail[704];           /* "Code: message (HTTP 503, request id ...)" */
-};
-
-static const char *const SERVICE_NAMES[AWS_SVC_COUNT] = {
-    [AWS_SVC_S3] = "S3",
-    [AWS_SVC_REKOGNITION] = "Rekognition",
-    [AWS_SVC_SNS] = "SNS",
-    [AWS_SVC_KINESIS_VIDEO] = "Kinesis Video",
-    [AWS_SVC_KINESIS_VIDEO_ARCHIVED_MEDIA] = "Kinesis Video Archived Media",
-    [AWS_SVC_DYNAMODB] = "DynamoDB",
+    int64_t retry_after_ms; /* -1 when the reply gave no hint */
+    char detail[704];       /* "Code: message (HTTP 503, request id ...)" */
 };
 
 /* ---- responses ---- */
@@ -221,7 +213,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
     if (rc == LK_OK)
         return len;
     if (rc == LK_TOO_LARGE && (t->status < 200 || t->status > 299)) {
-        buf_append(b, data, b->max - b->len);   /* what fits; the error reply is still read */
+        buf_append(b, data, b->max - b->len); /* what fits; the error reply is still read */
         t->truncated = 1;
     } else if (rc == LK_TOO_LARGE) {
         t->too_large = 1;
@@ -288,10 +280,10 @@ static int configure_handle(struct aws_client *c)
 {
     CURL *k = c->curl;
     CURLcode rc = CURLE_OK;
-#define SET(opt, val)                                  \
-    do {                                               \
-        if (rc == CURLE_OK)                            \
-            rc = curl_easy_setopt(k, opt, val);        \
+#define SET(opt, val)                                                                              \
+    do {                                                                                           \
+        if (rc == CURLE_OK)                                                                        \
+            rc = curl_easy_setopt(k, opt, val);                                                    \
     } while (0)
     /* A libcurl built without proxy support has no proxy to bypass. */
     curl_easy_setopt(k, CURLOPT_NOPROXY, c->noproxy);
@@ -313,7 +305,8 @@ static int configure_handle(struct aws_client *c)
          * parse of every root on the first request, which the directory exists to avoid. */
         SET(CURLOPT_CAINFO, (char *)NULL);
     }
-    SET(CURLOPT_USERAGENT, "kvs-lookout/" "0.1");
+    SET(CURLOPT_USERAGENT, "kvs-lookout/"
+                           "0.1");
     SET(CURLOPT_ERRORBUFFER, c->errbuf);
     SET(CURLOPT_WRITEFUNCTION, on_body);
     SET(CURLOPT_WRITEDATA, &c->xfer);
@@ -362,76 +355,14 @@ void aws_client_free(struct aws_client *client)
     curl_global_cleanup();
 }
 
-/* ---- naming the operation for messages ---- */
-
-static const char *find_header(const struct aws_request *req, const char *name)
-{
-    for (size_t i = 0; i < req->header_count; i++)
-        if (req->headers[i].name && strcasecmp(req->headers[i].name, name) == 0)
-            return req->headers[i].value;
-    return NULL;
-}
-
-/* Copies an operation name, keeping letters, digits and '_' only. */
-static void put_name(char *out, size_t cap, const char *s, size_t n, int capitalise)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n && o + 1 < cap; i++) {
-        char ch = s[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-              ch == '_'))
-            continue;
-        if (o == 0 && capitalise && ch >= 'a' && ch <= 'z')
-            ch = (char)(ch - 'a' + 'A');
-        out[o++] = ch;
-    }
-    out[o] = '\0';
-}
-
-/* "DetectLabels" from X-Amz-Target, "Publish" from a Query body, "GetImages" from a
- * rest-json path, "GetObject" from an S3 method; "" when it cannot be told. */
-static void operation_name(enum aws_service svc, const struct aws_request *req, char *out,
-                           size_t cap)
-{
-    const char *target = find_header(req, "X-Amz-Target");
-    const char *path = req->path ? req->path : "";
-    const char *body = req->body;
-    out[0] = '\0';
-    if (target) {
-        const char *dot = strrchr(target, '.');
-        const char *op = dot ? dot + 1 : target;
-        put_name(out, cap, op, strlen(op), 0);
-    } else if (body && req->body_len > 7 && memcmp(body, "Action=", 7) == 0) {
-        const char *amp = memchr(body + 7, '&', req->body_len - 7);
-        put_name(out, cap, body + 7, amp ? (size_t)(amp - body - 7) : req->body_len - 7, 0);
-    } else if (svc == AWS_SVC_S3 && strcmp(path, "") != 0 && strcmp(path, "/") != 0) {
-        const char *m = req->method ? req->method : "";
-        const char *op = strcmp(m, "GET") == 0      ? "GetObject"
-                         : strcmp(m, "HEAD") == 0   ? "HeadObject"
-                         : strcmp(m, "PUT") == 0    ? "PutObject"
-                         : strcmp(m, "DELETE") == 0 ? "DeleteObject"
-                                                    : "";
-        put_name(out, cap, op, strlen(op), 0);
-    } else if (svc != AWS_SVC_S3 && strlen(path) > 1) {
-        const char *slash = strrchr(path, '/');
-        const char *seg = slash ? slash + 1 : path;
-        put_name(out, cap, seg, strlen(seg), 1);
-    }
-}
-
 /* ---- one attempt ---- */
-
-static int64_t now_ms(void)
-{
-    return aws_now_ms();
-}
 
 /* Time an attempt may take now, or CLIENT_NO_DEADLINE_ATTEMPT_MS without a deadline. */
 static int64_t budget_ms(int64_t deadline_ms)
 {
     if (deadline_ms <= 0)
         return CLIENT_NO_DEADLINE_ATTEMPT_MS;
-    return deadline_ms - now_ms() - CLIENT_MARGIN_MS;
+    return deadline_ms - clock_now_ms() - CLIENT_MARGIN_MS;
 }
 
 static void trace_line(const char *prefix, const char *text, size_t len, int is_url)
@@ -478,7 +409,7 @@ static struct curl_slist *header_list(const struct aws_wire_request *wire, int h
     struct curl_slist *list = NULL, *grown;
     int has_type = 0;
     for (size_t i = 0; i <= wire->header_count + 1; i++) {
-        const char *line = i < wire->header_count ? wire->headers[i]
+        const char *line = i < wire->header_count    ? wire->headers[i]
                            : i == wire->header_count ? "Expect:"
                                                      : "Content-Type:";
         if (i < wire->header_count && strncasecmp(line, "content-type:", 13) == 0)
@@ -500,7 +431,7 @@ static void set_method(CURL *k, const struct aws_request *req)
     int head = strcmp(m, "HEAD") == 0;
     int get = strcmp(m, "GET") == 0;
     curl_easy_setopt(k, CURLOPT_CUSTOMREQUEST, (char *)NULL);
-    curl_easy_setopt(k, CURLOPT_HTTPGET, 1L);   /* resets NOBODY, POST and UPLOAD */
+    curl_easy_setopt(k, CURLOPT_HTTPGET, 1L); /* resets NOBODY, POST and UPLOAD */
     if (head) {
         curl_easy_setopt(k, CURLOPT_NOBODY, 1L);
     } else if (!get && (req->body_len > 0 || strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0)) {
@@ -524,7 +455,7 @@ static int wire_for_attempt(struct aws_client *c, const struct aws_request *req,
                             struct aws_wire_request *wire, struct curl_slist **list,
                             struct lk_error *err)
 {
-    int rc = aws_wire_prepare(c->cfg, c->svc, req, (time_t)(now_ms() / 1000), wire, err);
+    int rc = aws_wire_prepare(c->cfg, c->svc, req, (time_t)(clock_now_ms() / 1000), wire, err);
     if (rc != LK_OK)
         return rc;
     *list = header_list(wire, strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0);
@@ -563,8 +494,9 @@ static int perform(struct aws_client *c, const struct aws_request *req, int64_t 
     curl_easy_setopt(k, CURLOPT_URL, wire.url);
     curl_easy_setopt(k, CURLOPT_HTTPHEADER, list);
     curl_easy_setopt(k, CURLOPT_TIMEOUT_MS, (long)budget);
-    curl_easy_setopt(k, CURLOPT_CONNECTTIMEOUT_MS,
-                     (long)(budget < CLIENT_CONNECT_TIMEOUT_MS ? budget : CLIENT_CONNECT_TIMEOUT_MS));
+    curl_easy_setopt(
+        k, CURLOPT_CONNECTTIMEOUT_MS,
+        (long)(budget < CLIENT_CONNECT_TIMEOUT_MS ? budget : CLIENT_CONNECT_TIMEOUT_MS));
     trace_request(req, &wire);
     c->errbuf[0] = '\0';
     CURLcode cc = curl_easy_perform(k);
@@ -736,8 +668,8 @@ static int backoff(struct aws_client *c, int64_t deadline_ms, const char *what,
         fail(err, what, resp->attempts, "", o);
         return 0;
     }
-    int64_t delay = aws_retry_delay_ms(o->kind, resp->attempts, c->rand_fn(c->rand_state),
-                                       o->retry_after_ms);
+    int64_t delay =
+        aws_retry_delay_ms(o->kind, resp->attempts, c->rand_fn(c->rand_state), o->retry_after_ms);
     if (deadline_ms > 0 && delay + CLIENT_MIN_ATTEMPT_MS > budget_ms(deadline_ms)) {
         deadline(err, what, resp->attempts, o);
         return 0;
@@ -757,14 +689,15 @@ static int backoff(struct aws_client *c, int64_t deadline_ms, const char *what,
 int aws_client_send(struct aws_client *client, const struct aws_request *req, int64_t deadline_ms,
                     struct aws_response *resp, struct lk_error *err)
 {
-    char op[64], what[128];
+    char what[128];
     struct outcome o = {.status = LK_OK, .kind = AWS_RETRY_NONE, .retry_after_ms = -1};
     int rc = LK_OK, taken = 0;
     err_clear(err);
     if (!client || !req || !req->method || !resp)
         return err_set(err, LK_INVALID_ARG, "aws send: missing client, request or response");
-    operation_name(client->svc, req, op, sizeof op);
-    snprintf(what, sizeof what, "%s%s%s", SERVICE_NAMES[client->svc], op[0] ? " " : "", op);
+    const char *op = req->operation ? req->operation : "";
+    snprintf(what, sizeof what, "%s%s%s", aws_service_display_name(client->svc), *op ? " " : "",
+             op);
     memset(&client->stats, 0, sizeof client->stats);
     resp->attempts = 0;
     for (;;) {
@@ -780,7 +713,7 @@ int aws_client_send(struct aws_client *client, const struct aws_request *req, in
             break;
         }
         if (o.status == LK_OK) {
-            err_clear(err);     /* an earlier attempt's error is not the outcome */
+            err_clear(err); /* an earlier attempt's error is not the outcome */
             aws_retry_quota_release(&client->quota, taken);
             rc = LK_OK;
             break;

@@ -19,32 +19,28 @@
 struct svc_names {
     const char *signing;
     const char *env_id;
+    const char *display;
 };
 
-static const struct svc_names SVC_NAMES[AWS_SVC_COUNT] = {
-    [AWS_SVC_S3] = {"s3", "S3"},
-    [AWS_SVC_REKOGNITION] = {"rekognition", "REKOGNITION"},
-    [AWS_SVC_SNS] = {"sns", "SNS"},
-    [AWS_SVC_KINESIS_VIDEO] = {"kinesisvideo", "KINESIS_VIDEO"},
-    [AWS_SVC_KINESIS_VIDEO_ARCHIVED_MEDIA] = {"kinesisvideo", "KINESIS_VIDEO_ARCHIVED_MEDIA"},
-    [AWS_SVC_DYNAMODB] = {"dynamodb", "DYNAMODB"},
+static const struct svc_names SERVICES[AWS_SVC_COUNT] = {
+#define AWS_SERVICE_ROW(id, signing, env, display) [AWS_SVC_##id] = {signing, env, display},
+    AWS_SERVICE_MAP(AWS_SERVICE_ROW)
+#undef AWS_SERVICE_ROW
 };
 
 const char *aws_service_signing_name(enum aws_service svc)
 {
-    return (unsigned)svc < AWS_SVC_COUNT ? SVC_NAMES[svc].signing : "";
+    return (unsigned)svc < AWS_SVC_COUNT ? SERVICES[svc].signing : "";
 }
 
 const char *aws_service_env_id(enum aws_service svc)
 {
-    return (unsigned)svc < AWS_SVC_COUNT ? SVC_NAMES[svc].env_id : "";
+    return (unsigned)svc < AWS_SVC_COUNT ? SERVICES[svc].env_id : "";
 }
 
-int64_t aws_now_ms(void)
+const char *aws_service_display_name(enum aws_service svc)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (unsigned)svc < AWS_SVC_COUNT ? SERVICES[svc].display : "";
 }
 
 /* A set, non-empty variable, or NULL. */
@@ -128,9 +124,12 @@ static int read_endpoints(struct aws_config *cfg, struct lk_error *err)
     if (ignore && strcmp(ignore, "true") == 0)
         return LK_OK;
     for (int svc = 0; svc < AWS_SVC_COUNT; svc++) {
+        if (!*SERVICES[svc].env_id)
+            continue;
         char name[96];
-        snprintf(name, sizeof name, "AWS_ENDPOINT_URL_%s", SVC_NAMES[svc].env_id);
+        snprintf(name, sizeof name, "AWS_ENDPOINT_URL_%s", SERVICES[svc].env_id);
         const char *v = env(name);
+        cfg->endpoint_own[svc] = v != NULL;
         if (!v) {
             v = env("AWS_ENDPOINT_URL");
             snprintf(name, sizeof name, "AWS_ENDPOINT_URL");

@@ -1,6 +1,7 @@
 #include "lookout/sigv4.h"
 
 #include "lookout/form.h"
+#include "lookout/hash.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -10,17 +11,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-
-static const char HEX_LOWER[] = "0123456789abcdef";
-
-static void hex_encode(const unsigned char *in, size_t n, char *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = HEX_LOWER[in[i] >> 4];
-        out[2 * i + 1] = HEX_LOWER[in[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
 
 /* The white space botocore's str.split() and the suite's folded headers agree on. */
 static int is_ws(char c)
@@ -77,12 +67,11 @@ cleanup:
 
 int sig_sha256_hex(const void *data, size_t len, char out[65])
 {
-    unsigned char md[32];
-    unsigned int md_len = 0;
-    if (EVP_Digest(data, len, md, &md_len, EVP_sha256(), NULL) != 1 || md_len != 32)
-        return LK_IO;
-    hex_encode(md, 32, out);
-    return LK_OK;
+    unsigned char md[HASH_SHA256_BYTES];
+    int rc = hash_sha256(data, len, md);
+    if (rc == LK_OK)
+        hash_hex(md, sizeof md, out);
+    return rc;
 }
 
 static int hmac(const void *key, size_t key_len, const void *msg, size_t msg_len,
@@ -529,8 +518,8 @@ static int compute_signature(struct signing *s)
     memcpy(date8, res->amz_date, 8);
     date8[8] = '\0';
     LK_TRY(sig_sha256_hex(res->canonical_request.data, res->canonical_request.len, creq_hash));
-    LK_TRY(buf_appendf(&res->string_to_sign, "%s\n%s\n%s\n%s", SIG_ALGORITHM, res->amz_date, s->scope,
-                    creq_hash));
+    LK_TRY(buf_appendf(&res->string_to_sign, "%s\n%s\n%s\n%s", SIG_ALGORITHM, res->amz_date,
+                       s->scope, creq_hash));
     /* The cache is keyed on the scope without its constant "/aws4_request" tail. */
     char short_scope[160];
     size_t scope_len = strlen(s->scope) - strlen("/aws4_request");
@@ -538,7 +527,7 @@ static int compute_signature(struct signing *s)
     short_scope[scope_len] = '\0';
     LK_TRY(get_signing_key(s->opt, short_scope, date8, key));
     LK_TRY(hmac(key, 32, res->string_to_sign.data, res->string_to_sign.len, sig));
-    hex_encode(sig, 32, res->signature);
+    hash_hex(sig, 32, res->signature);
 cleanup:
     OPENSSL_cleanse(key, sizeof key);
     return rc;
@@ -550,8 +539,8 @@ static int finish_headers(struct signing *s)
     struct sig_result *res = s->res;
     int rc;
     LK_TRY(buf_appendf(&res->authorization, "%s Credential=%s/%s, SignedHeaders=%s, Signature=%s",
-                    SIG_ALGORITHM, opt->creds.access_key_id, s->scope,
-                    buf_cstr(&res->signed_headers), res->signature));
+                       SIG_ALGORITHM, opt->creds.access_key_id, s->scope,
+                       buf_cstr(&res->signed_headers), res->signature));
     size_t n = 0;
     if (!str_empty(opt->creds.session_token))
         res->added[n++] = (struct sig_header){"X-Amz-Security-Token", opt->creds.session_token};

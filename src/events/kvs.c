@@ -3,10 +3,10 @@
 #include <string.h>
 
 #include "ev_internal.h"
+#include "lookout/clock.h"
 #include "lookout/json.h"
 
 /* 9999-12-31T23:59:59.999Z: anything later is not a timestamp. */
-#define MAX_EPOCH_MS 253402300799999LL
 #define SECONDS_BELOW 100000000000LL /* 1e11: smaller values are seconds */
 #define MAX_ARN_BYTES 1024
 #define MAX_FRAGMENT_DIGITS 128
@@ -82,7 +82,7 @@ int ev_stream_arn_parse(const char *s, size_t len, struct ev_stream_arn *out, st
         return err_set(err, LK_INVALID_EVENT, "stream ARN resource is not stream/NAME/MS");
     size_t name_len = (size_t)(slash - (r + 7));
     size_t ms_len = rlen - 7 - name_len - 1;
-    long long ms = ev_parse_uint(slash + 1, ms_len, MAX_EPOCH_MS);
+    long long ms = ev_parse_uint(slash + 1, ms_len, CLOCK_MAX_EPOCH_MS);
     if (!ev_stream_name_valid(r + 7, name_len))
         return err_set(err, LK_INVALID_EVENT, "stream ARN has an invalid stream name");
     if (ms < 0)
@@ -101,7 +101,7 @@ int ev_stream_arn_parse(const char *s, size_t len, struct ev_stream_arn *out, st
 
 static int seconds_or_ms(double v, long long *ms_out)
 {
-    if (!(v >= 0.0) || v > (double)MAX_EPOCH_MS)
+    if (!(v >= 0.0) || v > (double)CLOCK_MAX_EPOCH_MS)
         return 0;
     *ms_out = v < (double)SECONDS_BELOW ? (long long)llround(v * 1000.0) : (long long)v;
     return 1;
@@ -112,7 +112,7 @@ static int timestamp_text(const char *s, size_t len, long long *ms_out)
 {
     const char *dot = memchr(s, '.', len);
     size_t int_len = dot ? (size_t)(dot - s) : len;
-    long long whole = ev_parse_uint(s, int_len, MAX_EPOCH_MS);
+    long long whole = ev_parse_uint(s, int_len, CLOCK_MAX_EPOCH_MS);
     if (whole < 0)
         return 0;
     long long frac_ms = 0;

@@ -3,8 +3,8 @@
 #include <strings.h>
 
 #include "ev_internal.h"
+#include "lookout/clock.h"
 
-#define MAX_EPOCH_MS 253402300799999LL
 #define SECONDS_BELOW 100000000000LL
 #define ACCOUNT_DIGITS 12
 #define MAX_RANDOM_ID 128
@@ -20,7 +20,7 @@ void ev_kvs_image_cleanup(struct ev_kvs_image *img)
 static int metadata_timestamp(const struct ev_tag *p, long long *out, struct lk_error *err)
 {
     size_t len = strlen(p->value);
-    long long v = ev_parse_uint(p->value, len, MAX_EPOCH_MS);
+    long long v = ev_parse_uint(p->value, len, CLOCK_MAX_EPOCH_MS);
     if (v < 0)
         return ev_fail(err, "metadata", "%s is not epoch milliseconds", p->name);
     *out = v < SECONDS_BELOW ? v * 1000 : v;
@@ -146,7 +146,7 @@ static int parse_base(const char *base, size_t len, struct ev_kvs_key *out, stru
     if (!us || !random_id_valid(us + 1, (size_t)(dot - us - 1)))
         return err_set(err, LK_INVALID_EVENT, "no random id after the last '_'");
     const char *us2 = last_of(base, (size_t)(us - base), '_');
-    long long tc = us2 ? ev_parse_uint(us2 + 1, (size_t)(us - us2 - 1), MAX_EPOCH_MS) : -1;
+    long long tc = us2 ? ev_parse_uint(us2 + 1, (size_t)(us - us2 - 1), CLOCK_MAX_EPOCH_MS) : -1;
     if (tc < 0)
         return err_set(err, LK_INVALID_EVENT, "no millisecond timecode before the random id");
     out->timecode_ms = tc;

@@ -2,9 +2,9 @@
 #include <string.h>
 
 #include "ev_internal.h"
+#include "lookout/clock.h"
 #include "lookout/json.h"
 
-#define MAX_EPOCH_MS 253402300799999LL
 #define MAX_URL_BYTES 4096
 #define MAX_ID_BYTES 2048
 
@@ -52,7 +52,7 @@ static int manual_time(const cJSON *parent, const char *name, long long *ms, str
         return ev_fail(err, w, "missing (epoch ms or RFC 3339 date-time)");
     if (cJSON_IsNumber(v)) {
         double d = v->valuedouble;
-        if (!(d >= 0.0 && d <= (double)MAX_EPOCH_MS) || d != (double)(long long)d)
+        if (!(d >= 0.0 && d <= (double)CLOCK_MAX_EPOCH_MS) || d != (double)(long long)d)
             return ev_fail(err, w, "not a whole number of epoch milliseconds");
         *ms = (long long)d;
         return LK_OK;
@@ -186,11 +186,22 @@ static int cfn_properties(const cJSON *event, const char *name, const cJSON **ou
     return LK_OK;
 }
 
-static int cfn_strings(const cJSON *ev, struct ev_cfn_request *o, struct lk_error *err)
+/* Where the answer goes: the one field without which nobody can be told anything. */
+static int cfn_response_url(const cJSON *ev, struct ev_cfn_request *o, struct lk_error *err)
 {
     int rc = ev_get_string(ev, "ResponseURL", "", 1, MAX_URL_BYTES, &o->response_url, err);
-    if (rc == LK_OK)
-        rc = ev_get_string(ev, "StackId", "", 1, MAX_ID_BYTES, &o->stack_id, err);
+    if (rc == LK_OK && strncmp(o->response_url, "https://", 8) != 0 &&
+        strncmp(o->response_url, "http://", 7) != 0) {
+        free(o->response_url);
+        o->response_url = NULL;
+        rc = ev_fail(err, "ResponseURL", "not an http(s) URL");
+    }
+    return rc;
+}
+
+static int cfn_strings(const cJSON *ev, struct ev_cfn_request *o, struct lk_error *err)
+{
+    int rc = ev_get_string(ev, "StackId", "", 1, MAX_ID_BYTES, &o->stack_id, err);
     if (rc == LK_OK)
         rc = ev_get_string(ev, "RequestId", "", 1, MAX_ID_BYTES, &o->request_id, err);
     if (rc == LK_OK)
@@ -201,9 +212,6 @@ static int cfn_strings(const cJSON *ev, struct ev_cfn_request *o, struct lk_erro
                            err);
     if (rc == LK_OK)
         rc = ev_get_string(ev, "ResourceType", "", 1, MAX_ID_BYTES, &o->resource_type, err);
-    if (rc == LK_OK && strncmp(o->response_url, "https://", 8) != 0 &&
-        strncmp(o->response_url, "http://", 7) != 0)
-        rc = ev_fail(err, "ResponseURL", "not an http(s) URL");
     return rc;
 }
 
@@ -212,14 +220,15 @@ int ev_cfn_parse(const cJSON *event, struct ev_cfn_request *out, struct lk_error
     memset(out, 0, sizeof(*out));
     if (!cJSON_IsObject(event))
         return ev_fail(err, "", "the request is not a JSON object");
-    int rc = cfn_type(event, &out->type, err);
+    int rc = cfn_response_url(event, out, err);
+    if (rc != LK_OK)
+        return rc;
+    rc = cfn_strings(event, out, err);
     if (rc == LK_OK)
-        rc = cfn_strings(event, out, err);
+        rc = cfn_type(event, &out->type, err);
     if (rc == LK_OK)
         rc = cfn_properties(event, "ResourceProperties", &out->properties, err);
     if (rc == LK_OK)
         rc = cfn_properties(event, "OldResourceProperties", &out->old_properties, err);
-    if (rc != LK_OK)
-        ev_cfn_cleanup(out);
     return rc;
 }

@@ -234,13 +234,12 @@ static int dispatch(struct ev_batch *b, const cJSON *event, struct lk_error *err
                    "not an S3, SNS, EventBridge, manual or custom-resource event");
 }
 
-int ev_parse(const cJSON *event, struct ev_batch *out, struct lk_error *err)
+int ev_parse(const cJSON *event, enum ev_kind kind, struct ev_batch *out, struct lk_error *err)
 {
     memset(out, 0, sizeof(*out));
-    out->kind = ev_classify(event);
+    out->kind = kind;
     int rc = dispatch(out, event, err);
     if (rc != LK_OK) {
-        enum ev_kind kind = out->kind;
         ev_batch_cleanup(out);
         out->kind = kind;
     }

@@ -7,58 +7,6 @@
 
 #define MIN_QUALITY 40
 
-/* Decodes data to RGB scaled so its longest side is at most side. */
-struct rgb_job {
-    unsigned src_w, src_h, side;
-    struct img_resampler rs;
-    int ready;
-    struct lk_error *err;
-};
-
-static int rgb_row(void *ctx, const unsigned char *row, unsigned y)
-{
-    struct rgb_job *j = ctx;
-    if (!j->ready) {
-        unsigned w, h;
-        img_fit_size(j->src_w, j->src_h, j->side, &w, &h);
-        int rc = img_resampler_init(&j->rs, j->src_w, j->src_h, w, h, 3, j->err);
-        if (rc != LK_OK)
-            return rc;
-        j->ready = 1;
-    }
-    return img_resampler_row(&j->rs, row, y);
-}
-
-static int decode_rgb(const unsigned char *d, size_t len, enum img_format f, unsigned side,
-                      struct img_resampler *rs, struct lk_error *err)
-{
-    struct rgb_job j;
-    memset(&j, 0, sizeof(j));
-    j.side = side;
-    j.err = err;
-    int rc;
-    if (f == IMG_FORMAT_JPEG) {
-        rc = img_jpeg_scaled_size(d, len, side, &j.src_w, &j.src_h, err);
-        unsigned w, h;
-        if (rc == LK_OK)
-            rc = img_jpeg_decode(d, len, 3, side, rgb_row, &j, &w, &h, err);
-    } else {
-        struct img_png_header h;
-        rc = img_png_header(d, len, &h, err);
-        j.src_w = h.width;
-        j.src_h = h.height;
-        if (rc == LK_OK)
-            rc = img_png_decode(d, len, 3, rgb_row, &j, err);
-    }
-    if (rc == LK_OK && !j.ready)
-        rc = err_set(err, LK_BAD_IMAGE, "the image has no rows");
-    if (rc != LK_OK)
-        img_resampler_cleanup(&j.rs);
-    else
-        *rs = j.rs;
-    return rc;
-}
-
 static int encode(const unsigned char *rgb, unsigned w, unsigned h, int quality, struct lk_buf *out,
                   struct lk_error *err)
 {
@@ -105,7 +53,7 @@ static int reencode(const unsigned char *d, size_t len, const struct img_info *i
                        in->width, in->height, IMG_REK_MIN_SIDE, IMG_REK_MAX_SIDE);
     for (;;) {
         struct img_resampler rs;
-        int rc = decode_rgb(d, len, in->format, side, &rs, err);
+        int rc = img_decode_fitted(d, len, 3, side, side, &rs, err);
         if (rc != LK_OK)
             return rc;
         unsigned w = rs.dst_w, h = rs.dst_h;

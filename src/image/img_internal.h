@@ -55,6 +55,13 @@ int img_resampler_row(void *ctx, const unsigned char *row, unsigned y);
 unsigned char *img_resampler_finish(struct img_resampler *r);
 void img_resampler_cleanup(struct img_resampler *r);
 
+/* Decodes a JPEG or PNG to channels (1 gray, 3 RGB) box-scaled so that its longest side is
+ * at most max_side; a JPEG is first decoded at the smallest TurboJPEG scale whose longest
+ * side is at least jpeg_min_side. On LK_OK, rs holds the picture (img_resampler_finish);
+ * on failure it holds nothing. */
+int img_decode_fitted(const unsigned char *d, size_t len, unsigned channels, unsigned max_side,
+                      unsigned jpeg_min_side, struct img_resampler *rs, struct lk_error *err);
+
 /* Destination size for src scaled so its longest side is at most max_side. */
 void img_fit_size(unsigned src_w, unsigned src_h, unsigned max_side, unsigned *w, unsigned *h);
 

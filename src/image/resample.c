@@ -100,3 +100,61 @@ unsigned char *img_resampler_finish(struct img_resampler *r)
     img_resampler_cleanup(r);
     return out;
 }
+
+/* The source size is known before the first row arrives (the JPEG scale or the PNG header);
+ * the resampler is set up on the first row, so a decoder that fails before any row leaves
+ * nothing behind. */
+struct fit_job {
+    unsigned src_w, src_h, max_side, channels;
+    struct img_resampler *rs;
+    int ready;
+    struct lk_error *err;
+};
+
+static int fit_row(void *ctx, const unsigned char *row, unsigned y)
+{
+    struct fit_job *j = ctx;
+    if (!j->ready) {
+        unsigned w, h;
+        img_fit_size(j->src_w, j->src_h, j->max_side, &w, &h);
+        int rc = img_resampler_init(j->rs, j->src_w, j->src_h, w, h, j->channels, j->err);
+        if (rc != LK_OK)
+            return rc;
+        j->ready = 1;
+    }
+    return img_resampler_row(j->rs, row, y);
+}
+
+int img_decode_fitted(const unsigned char *d, size_t len, unsigned channels, unsigned max_side,
+                      unsigned jpeg_min_side, struct img_resampler *rs, struct lk_error *err)
+{
+    struct fit_job j = {.max_side = max_side, .channels = channels, .rs = rs, .err = err};
+    memset(rs, 0, sizeof(*rs));
+    int rc;
+    switch (img_detect(d, len)) {
+    case IMG_FORMAT_JPEG: {
+        unsigned w, h;
+        rc = img_jpeg_scaled_size(d, len, jpeg_min_side, &j.src_w, &j.src_h, err);
+        if (rc == LK_OK)
+            rc = img_jpeg_decode(d, len, channels, jpeg_min_side, fit_row, &j, &w, &h, err);
+        break;
+    }
+    case IMG_FORMAT_PNG: {
+        struct img_png_header h;
+        rc = img_png_header(d, len, &h, err);
+        j.src_w = h.width;
+        j.src_h = h.height;
+        if (rc == LK_OK)
+            rc = img_png_decode(d, len, channels, fit_row, &j, err);
+        break;
+    }
+    default:
+        rc = err_set(err, LK_BAD_IMAGE, "not a JPEG or PNG image");
+        break;
+    }
+    if (rc == LK_OK && !j.ready)
+        rc = err_set(err, LK_BAD_IMAGE, "the image has no rows");
+    if (rc != LK_OK)
+        img_resampler_cleanup(rs);
+    return rc;
+}

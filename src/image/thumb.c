@@ -12,83 +12,21 @@ void img_thumb_cleanup(struct img_thumb *t)
     memset(t, 0, sizeof(*t));
 }
 
-/* The JPEG path decodes first (at a TurboJPEG scale) and learns its size from that; the
- * resampler is set up on the first row. */
-struct thumb_job {
-    unsigned src_w, src_h, max_side;
-    struct img_resampler rs;
-    int ready;
-    struct lk_error *err;
-};
-
-static int thumb_row(void *ctx, const unsigned char *row, unsigned y)
-{
-    struct thumb_job *j = ctx;
-    if (!j->ready) {
-        unsigned w, h;
-        img_fit_size(j->src_w, j->src_h, j->max_side, &w, &h);
-        int rc = img_resampler_init(&j->rs, j->src_w, j->src_h, w, h, 1, j->err);
-        if (rc != LK_OK)
-            return rc;
-        j->ready = 1;
-    }
-    return img_resampler_row(&j->rs, row, y);
-}
-
-/* Decoding at twice the thumbnail size keeps the JPEG and PNG paths' box grids close, so
- * the same picture in either format gives nearly the same thumbnail. */
-static int thumb_jpeg(const unsigned char *d, size_t len, struct thumb_job *j, struct lk_error *err)
-{
-    unsigned min_side = 2 * j->max_side;
-    int rc = img_jpeg_scaled_size(d, len, min_side, &j->src_w, &j->src_h, err);
-    if (rc != LK_OK)
-        return rc;
-    unsigned w, h;
-    return img_jpeg_decode(d, len, 1, min_side, thumb_row, j, &w, &h, err);
-}
-
-static int thumb_png(const unsigned char *d, size_t len, struct thumb_job *j, struct lk_error *err)
-{
-    struct img_png_header h;
-    int rc = img_png_header(d, len, &h, err);
-    if (rc != LK_OK)
-        return rc;
-    j->src_w = h.width;
-    j->src_h = h.height;
-    return img_png_decode(d, len, 1, thumb_row, j, err);
-}
-
 int img_thumbnail(const void *data, size_t len, unsigned max_side, struct img_thumb *out,
                   struct lk_error *err)
 {
     memset(out, 0, sizeof(*out));
     if (max_side == 0 || max_side > IMG_THUMB_MAX_SIDE)
         return err_set(err, LK_INVALID_ARG, "thumbnail side must be 1..%u", IMG_THUMB_MAX_SIDE);
-    struct thumb_job j;
-    memset(&j, 0, sizeof(j));
-    j.max_side = max_side;
-    j.err = err;
-    int rc;
-    switch (img_detect(data, len)) {
-    case IMG_FORMAT_JPEG:
-        rc = thumb_jpeg(data, len, &j, err);
-        break;
-    case IMG_FORMAT_PNG:
-        rc = thumb_png(data, len, &j, err);
-        break;
-    default:
-        rc = err_set(err, LK_BAD_IMAGE, "not a JPEG or PNG image");
-        break;
-    }
-    if (rc == LK_OK && !j.ready)
-        rc = err_set(err, LK_BAD_IMAGE, "the image has no rows");
-    if (rc != LK_OK) {
-        img_resampler_cleanup(&j.rs);
+    /* Decoding a JPEG at twice the thumbnail size keeps the JPEG and PNG paths' box grids
+     * close, so the same picture in either format gives nearly the same thumbnail. */
+    struct img_resampler rs;
+    int rc = img_decode_fitted(data, len, 1, max_side, 2 * max_side, &rs, err);
+    if (rc != LK_OK)
         return rc;
-    }
-    out->width = j.rs.dst_w;
-    out->height = j.rs.dst_h;
-    out->pixels = img_resampler_finish(&j.rs);
+    out->width = rs.dst_w;
+    out->height = rs.dst_h;
+    out->pixels = img_resampler_finish(&rs);
     return LK_OK;
 }
 

@@ -6,15 +6,14 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/evp.h>
-
+#include "lookout/hash.h"
 #include "lookout/json.h"
 #include "lookout/utf8.h"
 
-#define SUMMARY_LABELS 5            /* labels named in the summary before "and N more" */
-#define SUBJECT_STREAM_RESERVE 30   /* subject characters kept for the stream name */
-#define SUBJECT_MAX_LIST 40         /* more labels than this can never fit a subject */
-#define LABELS_ATTR_MAX 4096        /* bytes of the labels attribute */
+#define SUMMARY_LABELS 5          /* labels named in the summary before "and N more" */
+#define SUBJECT_STREAM_RESERVE 30 /* subject characters kept for the stream name */
+#define SUBJECT_MAX_LIST 40       /* more labels than this can never fit a subject */
+#define LABELS_ATTR_MAX 4096      /* bytes of the labels attribute */
 
 int alert_format_time(long long ms, char out[25])
 {
@@ -51,10 +50,10 @@ static char *clean_dup(const char *s, int one_line)
 
 /* ASCII spellings of U+00C0..U+00FF; "" drops the character. */
 static const char *const LATIN1[64] = {
-    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
-    "D", "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U", "U", "Y", "TH", "ss",
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y"};
+    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I",  "I",
+    "D", "N", "O", "O", "O", "O", "O",  "x", "O", "U", "U", "U", "U", "Y", "TH", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y"};
 
 static const char *fold_char(uint32_t cp, char one[2])
 {
@@ -155,8 +154,8 @@ static void build_subject(const struct alert_input *in, char out[ALERT_SUBJECT_M
     const char *mid = slen ? " detected on " : " detected";
     size_t reserve = slen < SUBJECT_STREAM_RESERVE ? slen : SUBJECT_STREAM_RESERVE;
     size_t budget = ALERT_SUBJECT_MAX - strlen(mid) - reserve;
-    size_t k = in->match->label_count < SUBJECT_MAX_LIST ? in->match->label_count
-                                                          : SUBJECT_MAX_LIST;
+    size_t k =
+        in->match->label_count < SUBJECT_MAX_LIST ? in->match->label_count : SUBJECT_MAX_LIST;
     label_list(in->match, k, sizeof(names.s), &names);
     while (names.n > budget && k > 1)
         label_list(in->match, --k, sizeof(names.s), &names);
@@ -184,8 +183,9 @@ static int build_summary(const struct alert_input *in, const char *stream, const
     size_t shown = m->label_count < SUMMARY_LABELS ? m->label_count : SUMMARY_LABELS;
     int rc = LK_OK;
     for (size_t i = 0; rc == LK_OK && i < shown; i++) {
-        const char *sep = i == 0 ? "" : (i + 1 == shown && shown == m->label_count) ? " and "
-                                                                                    : ", ";
+        const char *sep = i == 0                                        ? ""
+                          : (i + 1 == shown && shown == m->label_count) ? " and "
+                                                                        : ", ";
         rc = buf_appendf(b, "%s%s (%.1f%%)", sep, m->labels[i]->name, m->labels[i]->confidence);
     }
     if (rc == LK_OK && shown < m->label_count)
@@ -215,8 +215,7 @@ static int frame_identity(const struct alert_input *in, struct lk_buf *b)
 static int compute_id(const struct alert_input *in, char out[ALERT_ID_HEX + 1])
 {
     const struct dec_result *m = in->match;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
+    unsigned char md[HASH_SHA256_BYTES];
     struct lk_buf b;
     const char **names = calloc(m->label_count, sizeof(*names));
     int rc = names ? LK_OK : LK_NOMEM;
@@ -233,10 +232,10 @@ static int compute_id(const struct alert_input *in, char out[ALERT_ID_HEX + 1])
         rc = buf_append(&b, "", 1);
     for (size_t i = 0; rc == LK_OK && i < m->label_count; i++)
         rc = buf_append(&b, names[i], strlen(names[i]) + 1);
-    if (rc == LK_OK && !EVP_Digest(b.data, b.len, md, &md_len, EVP_sha256(), NULL))
-        rc = LK_NOMEM;
-    for (size_t i = 0; rc == LK_OK && i < ALERT_ID_HEX / 2; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    if (rc == LK_OK)
+        rc = hash_sha256(b.data, b.len, md);
+    if (rc == LK_OK)
+        hash_hex(md, ALERT_ID_HEX / 2, out);
     buf_cleanup(&b);
     free(names);
     return rc;
@@ -269,8 +268,7 @@ static int build_labels_attr(const struct dec_result *m, char **out)
     buf_init(&b, LABELS_ATTR_MAX);
     int rc = seen ? buf_append_byte(&b, '[') : LK_NOMEM;
     for (size_t i = 0; rc == LK_OK && i < total; i++) {
-        const char *name = i < m->label_count ? m->labels[i]->name
-                                              : m->names[i - m->label_count];
+        const char *name = i < m->label_count ? m->labels[i]->name : m->names[i - m->label_count];
         rc = labels_attr_add(&b, name, seen, &count);
     }
     if (rc == LK_TOO_LARGE) /* the cap: the list stops at the last name that fits */
@@ -319,7 +317,7 @@ struct parts {
     const char *id;
     const char *summary;
     const char *time;
-    const char *url_expires;  /* NULL without a URL */
+    const char *url_expires; /* NULL without a URL */
     size_t max_labels;
     size_t max_instances;
     size_t omitted_labels;
@@ -495,12 +493,11 @@ static int check_input(const struct alert_input *in, struct lk_error *err)
     if (!in->match || in->match->label_count == 0)
         return err_set(err, LK_INVALID_ARG, "alert: no matched label");
     if (in->frame_ms < 0 || in->frame_ms > ALERT_MAX_TIME_MS)
-        return err_set(err, LK_INVALID_ARG, "alert: frame time %lld is out of range",
-                       in->frame_ms);
+        return err_set(err, LK_INVALID_ARG, "alert: frame time %lld is out of range", in->frame_ms);
     if (in->image_url && !in->image_s3_uri)
         return err_set(err, LK_INVALID_ARG, "alert: an image URL needs the image's s3Uri");
-    if (in->image_url && (in->image_url_expires_ms < 0 ||
-                          in->image_url_expires_ms > ALERT_MAX_TIME_MS))
+    if (in->image_url &&
+        (in->image_url_expires_ms < 0 || in->image_url_expires_ms > ALERT_MAX_TIME_MS))
         return err_set(err, LK_INVALID_ARG, "alert: URL expiry %lld is out of range",
                        in->image_url_expires_ms);
     return LK_OK;
@@ -534,7 +531,9 @@ int alert_build(const struct alert_input *in, struct alert *out, struct lk_error
         rc = err_set(err, rc, "alert: out of memory");
         goto cleanup;
     }
-    p = (struct parts){.id = out->id, .summary = buf_cstr(&summary), .time = time,
+    p = (struct parts){.id = out->id,
+                       .summary = buf_cstr(&summary),
+                       .time = time,
                        .url_expires = in->image_url ? expires : NULL};
     rc = fit_message(in, &p, out, err);
 cleanup:

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lookout/clock.h"
 #include "lookout/detect.h"
 #include "lookout/events.h"
 #include "lookout/json.h"
@@ -21,8 +22,8 @@
 
 struct pl_app {
     struct pl_settings settings;
-    struct pl_services services;
-    struct pl_motion motion;    /* kept across warm invocations */
+    struct svc_clients services;
+    struct pl_motion motion; /* kept across warm invocations */
 };
 
 int pl_app_new(struct pl_app **out, struct lk_error *err)
@@ -31,9 +32,10 @@ int pl_app_new(struct pl_app **out, struct lk_error *err)
     struct pl_app *app = calloc(1, sizeof(*app));
     if (!app)
         return err_set(err, LK_NOMEM, "out of memory");
+    pl_motion_init(&app->motion);
     int rc = pl_settings_from_env(&app->settings, err);
     if (rc == LK_OK)
-        rc = pl_services_init(&app->services, err);
+        rc = svc_clients_init(&app->services, err);
     if (rc != LK_OK) {
         pl_settings_cleanup(&app->settings);
         free(app);
@@ -48,7 +50,7 @@ void pl_app_free(struct pl_app *app)
     if (!app)
         return;
     pl_motion_cleanup(&app->motion);
-    pl_services_cleanup(&app->services);
+    svc_clients_cleanup(&app->services);
     pl_settings_cleanup(&app->settings);
     free(app);
 }
@@ -79,8 +81,7 @@ struct failures {
     struct lk_buf text;
 };
 
-static void note_failure(struct failures *f, const struct ev_item *item,
-                         const struct lk_error *e)
+static void note_failure(struct failures *f, const struct ev_item *item, const struct lk_error *e)
 {
     if (f->count++ == 0)
         f->first_code = e->code;
@@ -108,15 +109,22 @@ static int answer(struct lk_buf *response, enum ev_kind kind, size_t units,
     return rc == LK_OK ? LK_OK : err_set(err, rc, "cannot write the response");
 }
 
-static int handle_batch(struct pl_app *app, int64_t deadline_ms, const cJSON *doc,
-                        struct lk_buf *response, struct lk_error *err)
+static int handle_batch(struct pl_app *app, const struct pl_call *call, enum ev_kind kind,
+                        const cJSON *doc, struct lk_buf *response, struct lk_error *err)
 {
     struct ev_batch batch = {0};
     struct pl_stats stats = {0};
     struct failures failed = {0};
     buf_init(&failed.text, sizeof(err->message));
-    int rc = ev_parse(doc, &batch, err);
-    struct pl_job job = {&app->settings, &app->services, deadline_ms, &stats, &app->motion};
+    int rc = ev_parse(doc, kind, &batch, err);
+    struct pl_job job = {
+        .settings = &app->settings,
+        .services = &app->services,
+        .motion = &app->motion,
+        .deadline_ms = call->deadline_ms,
+        .request_id = call->request_id,
+        .stats = &stats,
+    };
     for (size_t i = 0; rc == LK_OK && i < batch.count; i++) {
         struct lk_error item_err = {0};
         if (run_item(&job, &batch.items[i], &item_err) != LK_OK)
@@ -135,14 +143,15 @@ static int handle_batch(struct pl_app *app, int64_t deadline_ms, const cJSON *do
     return rc;
 }
 
-int pl_app_handle(struct pl_app *app, const struct rt_invocation *inv, struct lk_view event,
+int pl_app_handle(struct pl_app *app, const struct pl_call *call, struct lk_view event,
                   struct lk_buf *response, struct lk_error *err)
 {
     cJSON *doc = json_parse(event.ptr, event.len);
     if (!doc)
         return err_set(err, LK_INVALID_EVENT, "the event is not valid JSON");
-    int64_t deadline_ms = inv && inv->deadline_ms ? inv->deadline_ms
-                                                  : aws_now_ms() + FALLBACK_BUDGET_MS;
+    struct pl_call bounded = call ? *call : (struct pl_call){0};
+    if (bounded.deadline_ms <= 0)
+        bounded.deadline_ms = clock_now_ms() + FALLBACK_BUDGET_MS;
     enum ev_kind kind = ev_classify(doc);
     int rc;
     if (kind == EV_KIND_UNKNOWN)
@@ -150,9 +159,9 @@ int pl_app_handle(struct pl_app *app, const struct rt_invocation *inv, struct lk
                      "unsupported event: expected an S3, SNS, EventBridge S3, KVS or direct "
                      "invocation event");
     else if (kind == EV_KIND_CFN_CUSTOM)
-        rc = pl_setup_handle(&app->services, deadline_ms, doc, response, err);
+        rc = pl_setup_handle(&app->services, bounded.deadline_ms, doc, response, err);
     else
-        rc = handle_batch(app, deadline_ms, doc, response, err);
+        rc = handle_batch(app, &bounded, kind, doc, response, err);
     cJSON_Delete(doc);
     return rc;
 }

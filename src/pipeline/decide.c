@@ -153,8 +153,8 @@ static int parse_labels(const char *s, struct dec_config *cfg, struct lk_error *
     }
 }
 
-int dec_config_parse(const char *alert_labels, const char *min_confidence,
-                     struct dec_config *out, struct lk_error *err)
+int dec_config_parse(const char *alert_labels, const char *min_confidence, struct dec_config *out,
+                     struct lk_error *err)
 {
     memset(out, 0, sizeof(*out));
     out->default_min_confidence = DEC_DEFAULT_MIN_CONFIDENCE;
@@ -174,11 +174,6 @@ int dec_config_parse(const char *alert_labels, const char *min_confidence,
     if (rc != LK_OK)
         memset(out, 0, sizeof(*out));
     return rc;
-}
-
-int dec_config_from_env(struct dec_config *out, struct lk_error *err)
-{
-    return dec_config_parse(getenv("ALERT_LABELS"), getenv("MIN_CONFIDENCE"), out, err);
 }
 
 double dec_config_min_threshold(const struct dec_config *cfg)
@@ -218,8 +213,8 @@ static void sort_by_confidence(const struct rek_label **v, size_t n)
     }
 }
 
-int dec_match(const struct dec_config *cfg, const struct rek_result *labels,
-              struct dec_result *out, struct lk_error *err)
+int dec_match(const struct dec_config *cfg, const struct rek_result *labels, struct dec_result *out,
+              struct lk_error *err)
 {
     int hit[DEC_MAX_WANTED] = {0};
     memset(out, 0, sizeof(*out));

@@ -3,7 +3,8 @@
  *
  *   S3 object     is it an image (key, content type)? -> what KVS says it is (metadata, else
  *                 the key) -> the frame, labelled in place
- *   KVS fragment  the data endpoint (cached) -> GetImages over the window -> each frame's bytes
+ *   KVS fragment  GetImages over the window (kvs.h finds the data endpoint) -> each frame's
+ *                 bytes
  *
  * What happens to each frame is src/pipeline/frame.c.
  */
@@ -12,6 +13,7 @@
 
 #include "lookout/detect.h"
 #include "lookout/frame.h"
+#include "lookout/kvs.h"
 #include "lookout/log.h"
 #include "lookout/s3.h"
 
@@ -53,8 +55,8 @@ static int identify(const struct ev_s3_object *obj, const struct s3_object_info 
         return err_wrap(err, "s3://%s/%s: object metadata", obj->bucket, obj->key);
     id->key_ok = ev_kvs_key_parse(obj->key, obj->key_len, &id->key, NULL) == LK_OK;
     frame->stream_name = id->key_ok && id->key.stream_name ? id->key.stream_name
-                         : id->key_ok                       ? id->key.head
-                                                            : obj->bucket;
+                         : id->key_ok                      ? id->key.head
+                                                           : obj->bucket;
     frame->fragment_number = id->meta.fragment_number;
     frame->producer_ms = id->meta.producer_ms;
     frame->server_ms = id->meta.server_ms;
@@ -73,8 +75,20 @@ static int is_own_snapshot(const struct pl_settings *s, const struct ev_s3_objec
            strncmp(obj->key, s->snapshot_prefix, strlen(s->snapshot_prefix)) == 0;
 }
 
-int pl_detect_s3_object(struct pl_job *job, const struct ev_s3_object *obj,
-                        enum ev_trigger trigger, struct lk_error *err)
+/* HeadObject, or GetObject when the plan reads the pixels first. */
+static int read_object(struct pl_job *job, const struct ev_s3_object *obj,
+                       const struct pl_plan *plan, struct s3_object_info *info,
+                       struct lk_buf *pixels, struct lk_error *err)
+{
+    struct aws_client *s3 = job->services->s3;
+    if (plan->pixels == PL_PIXELS_READ_FIRST)
+        return s3_get_object(s3, obj->bucket, obj->key, obj->version_id, S3_FRAME_MAX_BYTES,
+                             job->deadline_ms, info, pixels, err);
+    return s3_head_object(s3, obj->bucket, obj->key, obj->version_id, job->deadline_ms, info, err);
+}
+
+int pl_detect_s3_object(struct pl_job *job, const struct ev_s3_object *obj, enum ev_trigger trigger,
+                        struct lk_error *err)
 {
     const char *skip = ev_s3_object_skip_reason(obj);
     if (!skip && trigger != EV_TRIGGER_MANUAL && is_own_snapshot(job->settings, obj))
@@ -88,21 +102,20 @@ int pl_detect_s3_object(struct pl_job *job, const struct ev_s3_object *obj,
     struct s3_identity id = {0};
     struct lk_buf pixels;
     buf_init(&pixels, S3_FRAME_MAX_BYTES);
-    int gate = job->settings->motion_min_change > 0;
-    int rc = gate ? s3_get_object(job->services->s3, obj->bucket, obj->key, obj->version_id,
-                                  S3_FRAME_MAX_BYTES, job->deadline_ms, &info, &pixels, err)
-                  : s3_head_object(job->services->s3, obj->bucket, obj->key, obj->version_id,
-                                   job->deadline_ms, &info, err);
+    struct pl_frame frame = {
+        .trigger = trigger,
+        .plan = pl_frame_plan(PL_ORIGIN_S3, job->settings->motion_min_change > 0, 0),
+        .bucket = obj->bucket,
+        .key = obj->key,
+    };
+    int rc = read_object(job, obj, &frame.plan, &info, &pixels, err);
     if (rc == LK_OK && (skip = content_skip_reason(info.content_type))) {
         LOG_INFO("skipped s3://%s/%s: %s (%s)", obj->bucket, obj->key, skip, info.content_type);
         job->stats->skipped++;
         goto cleanup;
     }
-    struct pl_frame frame = {.trigger = trigger, .bucket = obj->bucket, .key = obj->key};
-    if (gate) {
-        frame.bytes = (const unsigned char *)pixels.data;
-        frame.len = pixels.len;
-    }
+    frame.bytes = (const unsigned char *)pixels.data;
+    frame.len = pixels.len;
     if (rc == LK_OK)
         rc = identify(obj, &info, &id, &frame, err);
     frame.version_id = info.version_id ? info.version_id : obj->version_id;
@@ -121,8 +134,8 @@ cleanup:
 
 struct range_walk {
     struct pl_job *job;
-    struct pl_frame base;   /* identity shared by the frames of the range */
-    int frames_left;        /* KVS_MAX_FRAMES bounds the Rekognition calls of one range */
+    struct pl_frame base; /* identity shared by the frames of the range */
+    int frames_left;      /* KVS_MAX_FRAMES bounds the Rekognition calls of one range */
 };
 
 static int on_kvs_frame(const struct kvs_frame *kf, void *user, struct lk_error *err)
@@ -140,19 +153,9 @@ static int on_kvs_frame(const struct kvs_frame *kf, void *user, struct lk_error 
     return pl_frame_detect(walk->job, &frame, err);
 }
 
-/* An endpoint override for archived media (local emulators, VPC endpoints) replaces the
- * GetDataEndpoint answer; otherwise the answer is cached and dropped after a failure. */
-static int walk_range(struct pl_job *job, const char *stream, long long start_ms,
-                      long long end_ms, struct range_walk *walk, struct lk_error *err)
+static int walk_range(struct pl_job *job, const char *stream, long long start_ms, long long end_ms,
+                      struct range_walk *walk, struct lk_error *err)
 {
-    struct pl_services *svc = job->services;
-    const char *endpoint = NULL;
-    int rc = LK_OK;
-    if (!svc->aws.endpoint_url[AWS_SVC_KINESIS_VIDEO_ARCHIVED_MEDIA])
-        rc = kvs_data_endpoint(svc->kvs, &svc->endpoints, stream, job->deadline_ms, &endpoint,
-                               err);
-    if (rc != LK_OK)
-        return rc;
     struct kvs_images_query q = {
         .stream = stream,
         .start_ms = start_ms,
@@ -161,55 +164,51 @@ static int walk_range(struct pl_job *job, const char *stream, long long start_ms
         .page_size = job->settings->kvs_max_frames,
     };
     size_t gaps = 0;
-    rc = kvs_get_images(svc->kvs_media, endpoint, &q, job->deadline_ms, on_kvs_frame, walk, &gaps,
-                        err);
+    int rc =
+        kvs_get_images(&job->services->kvs, &q, job->deadline_ms, on_kvs_frame, walk, &gaps, err);
     job->stats->skipped += gaps;
-    if (rc != LK_OK && endpoint)
-        kvs_cache_forget(&svc->endpoints, stream);
     return rc;
 }
 
-int pl_detect_fragment(struct pl_job *job, const struct ev_kvs_fragment *frag,
-                       struct lk_error *err)
+/* The frames of one range share their identity and their plan. */
+static struct pl_frame kvs_base(const struct pl_job *job, enum ev_trigger trigger)
+{
+    const struct pl_settings *s = job->settings;
+    return (struct pl_frame){
+        .trigger = trigger,
+        .plan = pl_frame_plan(PL_ORIGIN_KVS, s->motion_min_change > 0, s->snapshot_bucket != NULL),
+        .producer_ms = -1,
+        .server_ms = -1,
+    };
+}
+
+int pl_detect_fragment(struct pl_job *job, const struct ev_kvs_fragment *frag, struct lk_error *err)
 {
     long long start = frag->producer_ms >= 0 ? frag->producer_ms : frag->server_ms;
-    struct range_walk walk = {
-        .job = job,
-        .base =
-            {
-                .trigger = EV_TRIGGER_KVS_NOTIFICATION,
-                .stream_name = frag->stream.name,
-                .stream_arn = frag->stream.arn,
-                .fragment_number = frag->fragment_number,
-                .producer_ms = frag->producer_ms,
-                .server_ms = frag->server_ms,
-                .tags = &frag->tags,
-            },
-        .frames_left = job->settings->kvs_max_frames,
-    };
-    int rc = walk_range(job, frag->stream.arn, start, start + job->settings->kvs_window_ms, &walk,
-                        err);
+    struct range_walk walk = {.job = job,
+                              .base = kvs_base(job, EV_TRIGGER_KVS_NOTIFICATION),
+                              .frames_left = job->settings->kvs_max_frames};
+    walk.base.stream_name = frag->stream.name;
+    walk.base.stream_arn = frag->stream.arn;
+    walk.base.fragment_number = frag->fragment_number;
+    walk.base.producer_ms = frag->producer_ms;
+    walk.base.server_ms = frag->server_ms;
+    walk.base.tags = &frag->tags;
+    int rc =
+        walk_range(job, frag->stream.arn, start, start + job->settings->kvs_window_ms, &walk, err);
     if (rc != LK_OK)
         err_wrap(err, "fragment %s of %s", frag->fragment_number, frag->stream.name);
     return rc;
 }
 
-int pl_detect_range(struct pl_job *job, const struct ev_stream_range *range,
-                    struct lk_error *err)
+int pl_detect_range(struct pl_job *job, const struct ev_stream_range *range, struct lk_error *err)
 {
     const char *stream = range->arn.arn ? range->arn.arn : range->stream_name;
-    struct range_walk walk = {
-        .job = job,
-        .base =
-            {
-                .trigger = EV_TRIGGER_MANUAL,
-                .stream_name = range->stream_name,
-                .stream_arn = range->arn.arn,
-                .producer_ms = -1,
-                .server_ms = -1,
-            },
-        .frames_left = job->settings->kvs_max_frames,
-    };
+    struct range_walk walk = {.job = job,
+                              .base = kvs_base(job, EV_TRIGGER_MANUAL),
+                              .frames_left = job->settings->kvs_max_frames};
+    walk.base.stream_name = range->stream_name;
+    walk.base.stream_arn = range->arn.arn;
     int rc = walk_range(job, stream, range->start_ms, range->end_ms, &walk, err);
     if (rc != LK_OK)
         err_wrap(err, "stream %s", range->stream_name);

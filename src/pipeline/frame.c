@@ -20,15 +20,14 @@
 #define SNAPSHOT_JPEG_QUALITY 85
 #define S3_URI_MAX 1400
 
-static int detect_labels(struct pl_job *job, const struct rek_image *img,
-                         struct rek_result *labels, struct lk_error *err)
+static int detect_labels(struct pl_job *job, const struct rek_image *img, struct rek_result *labels,
+                         struct lk_error *err)
 {
     struct rek_options opt = {
         .min_confidence = dec_config_min_threshold(&job->settings->labels),
         .max_labels = job->settings->max_labels,
     };
-    return rek_detect_labels(job->services->rekognition, img, &opt, job->deadline_ms, labels,
-                             err);
+    return rek_detect_labels(job->services->rekognition, img, &opt, job->deadline_ms, labels, err);
 }
 
 /* The S3 object of the frame: its own, or the snapshot written for it. */
@@ -52,8 +51,7 @@ static int store_snapshot(struct pl_job *job, const struct pl_frame *frame,
     struct aws_header meta[2] = {{"aws_kinesisvideo_producer_timestamp", frame_ms}};
     size_t n = 1;
     if (frame->fragment_number)
-        meta[n++] = (struct aws_header){"aws_kinesisvideo_fragment_number",
-                                        frame->fragment_number};
+        meta[n++] = (struct aws_header){"aws_kinesisvideo_fragment_number", frame->fragment_number};
     img->bucket = s->snapshot_bucket;
     img->key = img->snapshot_key;
     return s3_put_object(job->services->s3, img->bucket, img->key, frame->bytes, frame->len,
@@ -67,8 +65,8 @@ static int publish(struct pl_job *job, const struct pl_frame *frame, const struc
     time_t now = time(NULL);
     int rc = LK_OK;
     if (img->bucket)
-        rc = s3_presign_get(job->services->s3, img->bucket, img->key,
-                            job->settings->presign_ttl_s, now, &url, err);
+        rc = s3_presign_get(job->services->s3, img->bucket, img->key, job->settings->presign_ttl_s,
+                            now, &url, err);
     struct alert_input in = {
         .stream_name = frame->stream_name,
         .stream_arn = frame->stream_arn,
@@ -91,10 +89,11 @@ static int publish(struct pl_job *job, const struct pl_frame *frame, const struc
     char message_id[128] = "";
     if (rc == LK_OK) {
         alert_attributes(&alert, attrs);
-        struct sns_message msg = {job->settings->alert_topic_arn, alert.subject, alert.message,
-                                  alert.message_len, attrs, ALERT_ATTRIBUTE_COUNT};
-        rc = sns_publish(job->services->sns, &msg, job->deadline_ms, message_id,
-                         sizeof(message_id), err);
+        struct sns_message msg = {
+            job->settings->alert_topic_arn, alert.subject, alert.message, alert.message_len, attrs,
+            ALERT_ATTRIBUTE_COUNT};
+        rc = sns_publish(job->services->sns, &msg, job->deadline_ms, message_id, sizeof(message_id),
+                         err);
     }
     if (rc == LK_OK) {
         job->stats->alerts++;
@@ -105,8 +104,8 @@ static int publish(struct pl_job *job, const struct pl_frame *frame, const struc
     return rc;
 }
 
-static int locate_image(struct pl_job *job, const struct pl_frame *frame,
-                        struct stored_image *img, struct lk_error *err)
+static int locate_image(struct pl_job *job, const struct pl_frame *frame, struct stored_image *img,
+                        struct lk_error *err)
 {
     int rc = LK_OK;
     if (frame->bucket) {
@@ -120,15 +119,25 @@ static int locate_image(struct pl_job *job, const struct pl_frame *frame,
     return rc;
 }
 
-/* Frames whose bytes are at hand (GetImages, or an object read for motion gating) are
- * labelled from them, fitted to Rekognition's limits; other S3 objects are labelled in place,
- * so nothing travels through the function. */
+struct pl_plan pl_frame_plan(enum pl_origin origin, int motion_gating, int picture_needed)
+{
+    if (origin == PL_ORIGIN_KVS)
+        return (struct pl_plan){PL_PIXELS_IN_HAND, PL_LABELS_FROM_BYTES, motion_gating};
+    if (motion_gating)
+        return (struct pl_plan){PL_PIXELS_READ_FIRST, PL_LABELS_FROM_BYTES, 1};
+    if (picture_needed)
+        return (struct pl_plan){PL_PIXELS_READ_ON_ALERT, PL_LABELS_FROM_S3_OBJECT, 0};
+    return (struct pl_plan){PL_PIXELS_NONE, PL_LABELS_FROM_S3_OBJECT, 0};
+}
+
+/* Labelled in place, nothing travels through the function; or from the bytes at hand,
+ * fitted to Rekognition's limits. */
 static int label_frame(struct pl_job *job, const struct pl_frame *frame, struct rek_result *labels,
                        struct lk_error *err)
 {
-    struct rek_image img = {.bucket = frame->bucket, .key = frame->key,
-                            .version = frame->version_id};
-    if (!frame->bytes)
+    struct rek_image img = {
+        .bucket = frame->bucket, .key = frame->key, .version = frame->version_id};
+    if (frame->plan.labels_from == PL_LABELS_FROM_S3_OBJECT)
         return detect_labels(job, &img, labels, err);
     img.bucket = img.key = img.version = NULL;
     struct lk_buf fitted;
@@ -145,45 +154,19 @@ static int label_frame(struct pl_job *job, const struct pl_frame *frame, struct 
     return rc;
 }
 
-/* The memory slot of a stream: its own, else a free one, else the oldest taken. */
-static size_t motion_slot(struct pl_motion *m, const char *stream)
+/* Motion gating: *still is 1 when less than MOTION_MIN_CHANGE of the scene changed since the
+ * stream's last frame. */
+static int check_motion(struct pl_job *job, const struct pl_frame *frame, const char *what,
+                        int *still, struct lk_error *err)
 {
-    for (size_t i = 0; i < PL_MOTION_SLOTS; i++)
-        if (m->slot[i].stream && strcmp(m->slot[i].stream, stream) == 0)
-            return i;
-    for (size_t i = 0; i < PL_MOTION_SLOTS; i++)
-        if (!m->slot[i].stream)
-            return i;
-    size_t i = m->next;
-    m->next = (m->next + 1) % PL_MOTION_SLOTS;
-    return i;
-}
-
-/* Motion gating: compares the frame with the stream's last one and keeps it as the new last
- * one. *still is 1 when less than MOTION_MIN_CHANGE of the scene changed. The first frame a
- * warm environment sees of a stream always counts as changed. */
-static int check_motion(struct pl_job *job, const struct pl_frame *frame, int *still,
-                        struct lk_error *err)
-{
-    struct img_thumb cur = {0};
-    int rc = img_thumbnail(frame->bytes, frame->len, IMG_THUMB_DEFAULT_SIDE, &cur, err);
-    if (rc != LK_OK)
-        return rc;
-    struct pl_motion *m = job->motion;
-    size_t i = motion_slot(m, frame->stream_name);
-    int known = m->slot[i].stream && strcmp(m->slot[i].stream, frame->stream_name) == 0;
-    double change = known ? img_motion_score(&m->slot[i].thumb, &cur, IMG_MOTION_NOISE) : 1.0;
-    *still = change < job->settings->motion_min_change;
-    if (!known) {
-        free(m->slot[i].stream);
-        m->slot[i].stream = strdup(frame->stream_name);
-    }
-    img_thumb_cleanup(&m->slot[i].thumb);
-    m->slot[i].thumb = cur;
+    double change = 1.0;
+    int rc =
+        pl_motion_check(job->motion, frame->stream_name, frame->bytes, frame->len, &change, err);
+    *still = rc == LK_OK && change < job->settings->motion_min_change;
     if (*still)
-        LOG_INFO("frame %lld of %s: %.1f%% of the scene changed, below MOTION_MIN_CHANGE; "
-                 "no Rekognition call", frame->time_ms, frame->stream_name, change * 100);
-    return LK_OK;
+        LOG_INFO("%s: %.1f%% of the scene changed, below MOTION_MIN_CHANGE; no Rekognition call",
+                 what, change * 100);
+    return rc;
 }
 
 static void describe_frame(const struct pl_frame *frame, char *out, size_t cap)
@@ -202,8 +185,8 @@ int pl_frame_detect(struct pl_job *job, const struct pl_frame *frame, struct lk_
     char what[S3_URI_MAX];
     describe_frame(frame, what, sizeof(what));
     int still = 0, rc = LK_OK;
-    if (job->settings->motion_min_change > 0 && frame->bytes && job->motion)
-        rc = check_motion(job, frame, &still, err);
+    if (frame->plan.motion_gated)
+        rc = check_motion(job, frame, what, &still, err);
     if (rc == LK_OK && still) {
         job->stats->still++;
         goto cleanup;

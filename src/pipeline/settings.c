@@ -1,10 +1,10 @@
-/* Settings and AWS clients of the pipeline, made once at start-up. */
+/* The settings of the pipeline, read from the environment once at start-up (settings.h). */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lookout/detect.h"
+#include "lookout/settings.h"
 
 static int env_long(const char *name, long dflt, long min, long max, long *out,
                     struct lk_error *err)
@@ -17,8 +17,7 @@ static int env_long(const char *name, long dflt, long min, long max, long *out,
     errno = 0;
     long n = strtol(v, &end, 10);
     if (errno != 0 || *end != '\0' || n < min || n > max)
-        return err_set(err, LK_CONFIG, "%s must be a whole number from %ld to %ld", name, min,
-                       max);
+        return err_set(err, LK_CONFIG, "%s must be a whole number from %ld to %ld", name, min, max);
     *out = n;
     return LK_OK;
 }
@@ -113,37 +112,25 @@ int pl_settings_from_env(struct pl_settings *s, struct lk_error *err)
     memset(s, 0, sizeof(*s));
     int rc = read_topic(s, err);
     if (rc == LK_OK)
-        rc = dec_config_from_env(&s->labels, err);
+        rc = dec_config_parse(getenv("ALERT_LABELS"), getenv("MIN_CONFIDENCE"), &s->labels, err);
     if (rc == LK_OK)
         rc = env_int("MAX_LABELS", PL_DEFAULT_MAX_LABELS, 1, 1000, &s->max_labels, err);
     if (rc == LK_OK)
-        rc = env_long("PRESIGN_TTL_S", PL_DEFAULT_PRESIGN_TTL_S, 1, 604800, &s->presign_ttl_s,
-                      err);
+        rc = env_long("PRESIGN_TTL_S", PL_DEFAULT_PRESIGN_TTL_S, 1, 604800, &s->presign_ttl_s, err);
     if (rc == LK_OK)
         rc = read_snapshot(s, err);
     if (rc == LK_OK)
-        rc = env_int("KVS_WINDOW_MS", PL_DEFAULT_KVS_WINDOW_MS, 0, 300000, &s->kvs_window_ms,
+        rc = env_int("KVS_WINDOW_MS", PL_DEFAULT_KVS_WINDOW_MS, 0, 300000, &s->kvs_window_ms, err);
+    if (rc == LK_OK)
+        rc = env_int("KVS_SAMPLING_MS", PL_DEFAULT_KVS_SAMPLING_MS, 200, 20000, &s->kvs_sampling_ms,
                      err);
     if (rc == LK_OK)
-        rc = env_int("KVS_SAMPLING_MS", PL_DEFAULT_KVS_SAMPLING_MS, 200, 20000,
-                     &s->kvs_sampling_ms, err);
-    if (rc == LK_OK)
-        rc = env_int("KVS_MAX_FRAMES", PL_DEFAULT_KVS_MAX_FRAMES, 1, 100, &s->kvs_max_frames,
-                     err);
+        rc = env_int("KVS_MAX_FRAMES", PL_DEFAULT_KVS_MAX_FRAMES, 1, 100, &s->kvs_max_frames, err);
     if (rc == LK_OK)
         rc = env_fraction("MOTION_MIN_CHANGE", &s->motion_min_change, err);
     if (rc != LK_OK)
         pl_settings_cleanup(s);
     return rc;
-}
-
-void pl_motion_cleanup(struct pl_motion *m)
-{
-    for (size_t i = 0; i < PL_MOTION_SLOTS; i++) {
-        free(m->slot[i].stream);
-        img_thumb_cleanup(&m->slot[i].thumb);
-    }
-    memset(m, 0, sizeof(*m));
 }
 
 void pl_settings_cleanup(struct pl_settings *s)
@@ -152,40 +139,4 @@ void pl_settings_cleanup(struct pl_settings *s)
     free(s->snapshot_bucket);
     free(s->snapshot_prefix);
     memset(s, 0, sizeof(*s));
-}
-
-int pl_services_init(struct pl_services *svc, struct lk_error *err)
-{
-    memset(svc, 0, sizeof(*svc));
-    kvs_cache_init(&svc->endpoints);
-    int rc = aws_config_from_env(&svc->aws, err);
-    if (rc != LK_OK)
-        return rc;
-    struct {
-        enum aws_service id;
-        struct aws_client **client;
-    } wanted[] = {
-        {AWS_SVC_S3, &svc->s3},
-        {AWS_SVC_REKOGNITION, &svc->rekognition},
-        {AWS_SVC_SNS, &svc->sns},
-        {AWS_SVC_KINESIS_VIDEO, &svc->kvs},
-        {AWS_SVC_KINESIS_VIDEO_ARCHIVED_MEDIA, &svc->kvs_media},
-    };
-    for (size_t i = 0; rc == LK_OK && i < sizeof(wanted) / sizeof(wanted[0]); i++)
-        rc = aws_client_new(&svc->aws, wanted[i].id, wanted[i].client, err);
-    if (rc != LK_OK)
-        pl_services_cleanup(svc);
-    return rc;
-}
-
-void pl_services_cleanup(struct pl_services *svc)
-{
-    aws_client_free(svc->s3);
-    aws_client_free(svc->rekognition);
-    aws_client_free(svc->sns);
-    aws_client_free(svc->kvs);
-    aws_client_free(svc->kvs_media);
-    kvs_cache_cleanup(&svc->endpoints);
-    aws_config_cleanup(&svc->aws);
-    memset(svc, 0, sizeof(*svc));
 }

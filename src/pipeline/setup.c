@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lookout/cfn.h"
 #include "lookout/events.h"
 #include "lookout/json.h"
 #include "lookout/kvs.h"
@@ -42,8 +43,8 @@ static int prop_int(const cJSON *props, const char *name, int dflt, int min, int
         d = min - 1.0;
     }
     if (d < min || d > max || d != (double)(int)d)
-        return err_set(err, LK_INVALID_EVENT, "%s must be a whole number from %d to %d", name,
-                       min, max);
+        return err_set(err, LK_INVALID_EVENT, "%s must be a whole number from %d to %d", name, min,
+                       max);
     *out = (int)d;
     return LK_OK;
 }
@@ -100,22 +101,22 @@ static int read_props(const cJSON *p, struct setup_props *s, struct lk_error *er
     return rc;
 }
 
-static int configure(struct pl_services *svc, const struct setup_props *s, int64_t deadline_ms,
+static int configure(struct kvs_service *kvs, const struct setup_props *s, int64_t deadline_ms,
                      struct lk_error *err)
 {
-    int rc = kvs_update_image_generation(svc->kvs, s->stream, &s->gen, deadline_ms, err);
+    int rc = kvs_update_image_generation(kvs, s->stream, &s->gen, deadline_ms, err);
     if (rc == LK_OK)
-        rc = kvs_update_notification(svc->kvs, s->stream, s->topic_arn, deadline_ms, err);
+        rc = kvs_update_notification(kvs, s->stream, s->topic_arn, deadline_ms, err);
     return rc;
 }
 
 /* A stream that is gone has nothing left to unconfigure. */
-static int unconfigure(struct pl_services *svc, const char *stream, int64_t deadline_ms,
+static int unconfigure(struct kvs_service *kvs, const char *stream, int64_t deadline_ms,
                        struct lk_error *err)
 {
-    int rc = kvs_update_image_generation(svc->kvs, stream, NULL, deadline_ms, err);
+    int rc = kvs_update_image_generation(kvs, stream, NULL, deadline_ms, err);
     if (rc == LK_OK)
-        rc = kvs_update_notification(svc->kvs, stream, NULL, deadline_ms, err);
+        rc = kvs_update_notification(kvs, stream, NULL, deadline_ms, err);
     if (rc == LK_AWS_NOT_FOUND) {
         LOG_WARN("stream %s is gone; nothing to remove", stream);
         err_clear(err);
@@ -124,7 +125,7 @@ static int unconfigure(struct pl_services *svc, const char *stream, int64_t dead
     return rc;
 }
 
-static int apply(struct pl_services *svc, const struct ev_cfn_request *req, int64_t deadline_ms,
+static int apply(struct kvs_service *svc, const struct ev_cfn_request *req, int64_t deadline_ms,
                  struct lk_error *err)
 {
     struct setup_props now, before;
@@ -156,31 +157,6 @@ static char *response_body(const struct ev_cfn_request *req, const char *physica
     return text;
 }
 
-/* The ResponseURL is a presigned S3 PUT: sent as it is, without a content type, which the
- * signature does not cover. */
-static int send_response(struct pl_services *svc, const char *url, const char *body,
-                         int64_t deadline_ms, struct lk_error *err)
-{
-    struct aws_response resp;
-    aws_response_init(&resp);
-    const struct aws_header headers[] = {{"Content-Type", ""}};
-    struct aws_request req = {
-        .method = "PUT",
-        .path = "/",
-        .headers = headers,
-        .header_count = 1,
-        .body = body,
-        .body_len = strlen(body),
-        .presigned_url = url,
-        .max_response_bytes = 64 * 1024,
-    };
-    int rc = aws_client_send(svc->s3, &req, deadline_ms, &resp, err);
-    if (rc != LK_OK)
-        err_wrap(err, "CloudFormation response");
-    aws_response_cleanup(&resp);
-    return rc;
-}
-
 static const char *physical_id_of(const struct ev_cfn_request *req, char *buf, size_t cap)
 {
     if (req->physical_resource_id)
@@ -190,15 +166,19 @@ static const char *physical_id_of(const struct ev_cfn_request *req, char *buf, s
     return buf;
 }
 
-int pl_setup_handle(struct pl_services *svc, int64_t deadline_ms, const cJSON *event,
+int pl_setup_handle(struct svc_clients *svc, int64_t deadline_ms, const cJSON *event,
                     struct lk_buf *response, struct lk_error *err)
 {
     struct ev_cfn_request req = {0};
-    int rc = ev_cfn_parse(event, &req, err);
-    if (rc != LK_OK)
-        return rc; /* without a ResponseURL there is nobody to answer */
     struct lk_error outcome = {0};
-    int applied = apply(svc, &req, deadline_ms, &outcome);
+    int applied = ev_cfn_parse(event, &req, &outcome);
+    if (applied != LK_OK && !req.response_url) {
+        *err = outcome; /* without a ResponseURL there is nobody to answer */
+        ev_cfn_cleanup(&req);
+        return applied;
+    }
+    if (applied == LK_OK)
+        applied = apply(&svc->kvs, &req, deadline_ms, &outcome);
     char reason[REASON_MAX], id[300];
     snprintf(reason, sizeof(reason), "%s", outcome.message);
     const char *status = applied == LK_OK ? "SUCCESS" : "FAILED";
@@ -206,8 +186,8 @@ int pl_setup_handle(struct pl_services *svc, int64_t deadline_ms, const cJSON *e
     LOG_INFO("custom resource %s %s: %s%s%s", ev_cfn_request_type_name(req.type), physical_id,
              status, applied == LK_OK ? "" : ": ", applied == LK_OK ? "" : reason);
     char *body = response_body(&req, physical_id, status, applied == LK_OK ? NULL : reason);
-    rc = body ? send_response(svc, req.response_url, body, deadline_ms, err)
-              : err_set(err, LK_NOMEM, "out of memory");
+    int rc = body ? cfn_respond(svc->cfn_response, req.response_url, body, deadline_ms, err)
+                  : err_set(err, LK_NOMEM, "out of memory");
     if (rc == LK_OK)
         rc = buf_append_str(response, body) == LK_OK ? LK_OK : err_set(err, LK_NOMEM, "response");
     free(body);

@@ -8,6 +8,7 @@
 
 #include <curl/curl.h>
 
+#include "lookout/clock.h"
 #include "lookout/json.h"
 #include "lookout/log.h"
 #include "lookout/runtime.h"
@@ -54,10 +55,7 @@ int64_t rt_remaining_ms(const struct rt_invocation *inv)
 {
     if (inv->deadline_ms == 0)
         return INT64_MAX;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    return inv->deadline_ms - now_ms;
+    return inv->deadline_ms - clock_now_ms();
 }
 
 int rt_error_type_valid(const char *type)

@@ -16,55 +16,26 @@
 #define KVS_SMALL_RESPONSE_BYTES ((size_t)64 * 1024)
 #define KVS_MAX_PAGES 100
 
-void kvs_cache_init(struct kvs_endpoint_cache *cache)
+int kvs_service_init(struct kvs_service *kvs, const struct aws_config *cfg, struct lk_error *err)
 {
-    memset(cache, 0, sizeof(*cache));
+    memset(kvs, 0, sizeof(*kvs));
+    slots_init(&kvs->endpoints, free);
+    kvs->media_endpoint_fixed = cfg->endpoint_own[AWS_SVC_KINESIS_VIDEO_ARCHIVED_MEDIA];
+    int rc = aws_client_new(cfg, AWS_SVC_KINESIS_VIDEO, &kvs->control, err);
+    if (rc == LK_OK)
+        rc = aws_client_new(cfg, AWS_SVC_KINESIS_VIDEO_ARCHIVED_MEDIA, &kvs->media, err);
+    if (rc != LK_OK)
+        kvs_service_cleanup(kvs);
+    return rc;
 }
 
-void kvs_cache_cleanup(struct kvs_endpoint_cache *cache)
+void kvs_service_cleanup(struct kvs_service *kvs)
 {
-    for (size_t i = 0; i < KVS_CACHE_SLOTS; i++) {
-        free(cache->slot[i].stream);
-        free(cache->slot[i].endpoint);
-    }
-    memset(cache, 0, sizeof(*cache));
-}
-
-static int cache_find(const struct kvs_endpoint_cache *cache, const char *stream)
-{
-    for (int i = 0; i < KVS_CACHE_SLOTS; i++)
-        if (cache->slot[i].stream && strcmp(cache->slot[i].stream, stream) == 0)
-            return i;
-    return -1;
-}
-
-void kvs_cache_forget(struct kvs_endpoint_cache *cache, const char *stream)
-{
-    int i = cache_find(cache, stream);
-    if (i < 0)
-        return;
-    free(cache->slot[i].stream);
-    free(cache->slot[i].endpoint);
-    cache->slot[i].stream = NULL;
-    cache->slot[i].endpoint = NULL;
-}
-
-static int cache_put(struct kvs_endpoint_cache *cache, const char *stream, const char *endpoint)
-{
-    size_t i = 0;
-    while (i < KVS_CACHE_SLOTS && cache->slot[i].stream)
-        i++;
-    if (i == KVS_CACHE_SLOTS) {
-        i = cache->next;
-        cache->next = (cache->next + 1) % KVS_CACHE_SLOTS;
-        free(cache->slot[i].stream);
-        free(cache->slot[i].endpoint);
-    }
-    cache->slot[i].stream = strdup(stream);
-    cache->slot[i].endpoint = strdup(endpoint);
-    if (!cache->slot[i].stream || !cache->slot[i].endpoint)
-        return LK_NOMEM;
-    return LK_OK;
+    aws_client_free(kvs->control);
+    aws_client_free(kvs->media);
+    if (kvs->endpoints.free_value)
+        slots_cleanup(&kvs->endpoints);
+    memset(kvs, 0, sizeof(*kvs));
 }
 
 static void add_stream(cJSON *body, const char *stream)
@@ -74,20 +45,21 @@ static void add_stream(cJSON *body, const char *stream)
 }
 
 /* POSTs body as rest-json to path; the response JSON (if wanted) goes to *out. */
-static int post_json(struct aws_client *client, const char *base_url, const char *path,
-                     cJSON *body, size_t max_response, int64_t deadline_ms, cJSON **out,
-                     struct lk_error *err)
+static int post_json(struct aws_client *client, const char *base_url, const char *operation,
+                     const char *path, cJSON *body, size_t max_response, int64_t deadline_ms,
+                     cJSON **out, struct lk_error *err)
 {
     struct aws_response resp;
     aws_response_init(&resp);
     char *text = cJSON_PrintUnformatted(body);
     int rc = LK_OK;
     if (!text) {
-        rc = err_set(err, LK_NOMEM, "KVS %s: out of memory", path + 1);
+        rc = err_set(err, LK_NOMEM, "KVS %s: out of memory", operation);
         goto cleanup;
     }
     const struct aws_header headers[] = {{"Content-Type", "application/json"}};
     struct aws_request req = {
+        .operation = operation,
         .method = "POST",
         .path = path,
         .headers = headers,
@@ -101,33 +73,31 @@ static int post_json(struct aws_client *client, const char *base_url, const char
     if (rc != LK_OK)
         goto cleanup; /* the client's message names the operation */
     if (out && !(*out = json_parse(buf_cstr(&resp.body), resp.body.len)))
-        rc = err_set(err, LK_AWS_BAD_RESPONSE, "KVS %s: the response is not JSON", path + 1);
+        rc = err_set(err, LK_AWS_BAD_RESPONSE, "KVS %s: the response is not JSON", operation);
 cleanup:
     free(text);
     aws_response_cleanup(&resp);
     return rc;
 }
 
-int kvs_data_endpoint(struct aws_client *kv, struct kvs_endpoint_cache *cache, const char *stream,
-                      int64_t deadline_ms, const char **endpoint, struct lk_error *err)
+int kvs_data_endpoint(struct kvs_service *kvs, const char *stream, int64_t deadline_ms,
+                      const char **endpoint, struct lk_error *err)
 {
-    int i = cache_find(cache, stream);
-    if (i >= 0) {
-        *endpoint = cache->slot[i].endpoint;
+    if ((*endpoint = slots_get(&kvs->endpoints, stream)))
         return LK_OK;
-    }
     cJSON *body = cJSON_CreateObject(), *resp = NULL;
     add_stream(body, stream);
     cJSON_AddStringToObject(body, "APIName", "GET_IMAGES");
-    int rc = post_json(kv, NULL, "/getDataEndpoint", body, KVS_SMALL_RESPONSE_BYTES, deadline_ms,
-                       &resp, err);
+    int rc = post_json(kvs->control, NULL, "GetDataEndpoint", "/getDataEndpoint", body,
+                       KVS_SMALL_RESPONSE_BYTES, deadline_ms, &resp, err);
     const char *url = rc == LK_OK ? json_get_string(resp, "DataEndpoint") : NULL;
+    char *copy = NULL;
     if (rc == LK_OK && (!url || strncmp(url, "http", 4) != 0))
         rc = err_set(err, LK_AWS_BAD_RESPONSE, "KVS getDataEndpoint: no DataEndpoint URL");
-    if (rc == LK_OK && cache_put(cache, stream, url) != LK_OK)
+    if (rc == LK_OK && (!(copy = strdup(url)) || slots_put(&kvs->endpoints, stream, copy)))
         rc = err_set(err, LK_NOMEM, "KVS getDataEndpoint: out of memory");
     if (rc == LK_OK)
-        *endpoint = cache->slot[cache_find(cache, stream)].endpoint;
+        *endpoint = copy;
     cJSON_Delete(body);
     cJSON_Delete(resp);
     return rc;
@@ -150,8 +120,8 @@ static cJSON *images_request(const struct kvs_images_query *q, const char *next_
 }
 
 /* One image of a page: a frame with content goes to on_frame, an Error is counted. */
-static int visit_image(const cJSON *image, struct lk_buf *pixels, kvs_frame_fn on_frame,
-                       void *user, size_t *skipped, struct lk_error *err)
+static int visit_image(const cJSON *image, struct lk_buf *pixels, kvs_frame_fn on_frame, void *user,
+                       size_t *skipped, struct lk_error *err)
 {
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(image, "TimeStamp");
     const char *content = json_get_string(image, "ImageContent");
@@ -187,22 +157,21 @@ static int visit_page(const cJSON *page, struct lk_buf *pixels, kvs_frame_fn on_
     return rc;
 }
 
-int kvs_get_images(struct aws_client *media, const char *endpoint,
-                   const struct kvs_images_query *q, int64_t deadline_ms, kvs_frame_fn on_frame,
-                   void *user, size_t *skipped, struct lk_error *err)
+static int images_pages(struct kvs_service *kvs, const char *endpoint,
+                        const struct kvs_images_query *q, int64_t deadline_ms,
+                        kvs_frame_fn on_frame, void *user, size_t *skipped, struct lk_error *err)
 {
-    size_t skipped_local = 0;
     char *token = NULL;
     struct lk_buf pixels;
     buf_init(&pixels, KVS_PAGE_MAX_BYTES);
     int rc = LK_OK;
     for (int page_no = 0; rc == LK_OK && page_no < KVS_MAX_PAGES; page_no++) {
         cJSON *body = images_request(q, token), *page = NULL;
-        rc = post_json(media, endpoint, "/getImages", body, KVS_PAGE_MAX_BYTES, deadline_ms, &page,
-                       err);
+        rc = post_json(kvs->media, endpoint, "GetImages", "/getImages", body, KVS_PAGE_MAX_BYTES,
+                       deadline_ms, &page, err);
         cJSON_Delete(body);
         if (rc == LK_OK)
-            rc = visit_page(page, &pixels, on_frame, user, &skipped_local, err);
+            rc = visit_page(page, &pixels, on_frame, user, skipped, err);
         const char *next = rc == LK_OK ? json_get_string(page, "NextToken") : NULL;
         free(token);
         token = next && *next ? strdup(next) : NULL;
@@ -212,12 +181,28 @@ int kvs_get_images(struct aws_client *media, const char *endpoint,
     }
     free(token);
     buf_cleanup(&pixels);
+    return rc;
+}
+
+int kvs_get_images(struct kvs_service *kvs, const struct kvs_images_query *q, int64_t deadline_ms,
+                   kvs_frame_fn on_frame, void *user, size_t *skipped, struct lk_error *err)
+{
+    size_t skipped_local = 0;
+    const char *endpoint = NULL;
+    int rc = LK_OK;
+    if (!kvs->media_endpoint_fixed)
+        rc = kvs_data_endpoint(kvs, q->stream, deadline_ms, &endpoint, err);
+    if (rc == LK_OK)
+        rc = images_pages(kvs, endpoint, q, deadline_ms, on_frame, user, &skipped_local, err);
+    /* The endpoint may be what failed (moved, or the stream re-created): ask again next time. */
+    if (rc != LK_OK && endpoint)
+        slots_remove(&kvs->endpoints, q->stream);
     if (skipped)
         *skipped = skipped_local;
     return rc;
 }
 
-int kvs_update_image_generation(struct aws_client *kv, const char *stream,
+int kvs_update_image_generation(struct kvs_service *kvs, const char *stream,
                                 const struct kvs_image_generation *g, int64_t deadline_ms,
                                 struct lk_error *err)
 {
@@ -242,13 +227,14 @@ int kvs_update_image_generation(struct aws_client *kv, const char *stream,
         if (g->height > 0)
             cJSON_AddNumberToObject(c, "HeightPixels", g->height);
     }
-    int rc = post_json(kv, NULL, "/updateImageGenerationConfiguration", body,
-                       KVS_SMALL_RESPONSE_BYTES, deadline_ms, NULL, err);
+    int rc = post_json(kvs->control, NULL, "UpdateImageGenerationConfiguration",
+                       "/updateImageGenerationConfiguration", body, KVS_SMALL_RESPONSE_BYTES,
+                       deadline_ms, NULL, err);
     cJSON_Delete(body);
     return rc;
 }
 
-int kvs_update_notification(struct aws_client *kv, const char *stream, const char *topic_arn,
+int kvs_update_notification(struct kvs_service *kvs, const char *stream, const char *topic_arn,
                             int64_t deadline_ms, struct lk_error *err)
 {
     cJSON *body = cJSON_CreateObject();
@@ -258,8 +244,9 @@ int kvs_update_notification(struct aws_client *kv, const char *stream, const cha
         cJSON_AddStringToObject(c, "Status", "ENABLED");
         cJSON_AddStringToObject(cJSON_AddObjectToObject(c, "DestinationConfig"), "Uri", topic_arn);
     }
-    int rc = post_json(kv, NULL, "/updateNotificationConfiguration", body,
-                       KVS_SMALL_RESPONSE_BYTES, deadline_ms, NULL, err);
+    int rc = post_json(kvs->control, NULL, "UpdateNotificationConfiguration",
+                       "/updateNotificationConfiguration", body, KVS_SMALL_RESPONSE_BYTES,
+                       deadline_ms, NULL, err);
     cJSON_Delete(body);
     return rc;
 }

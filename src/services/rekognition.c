@@ -37,8 +37,9 @@ static int check_request(const struct rek_image *img, const struct rek_options *
 {
     if (img->bucket) {
         if (!bucket_valid(img->bucket))
-            return err_set(err, LK_INVALID_ARG, "DetectLabels: S3Object.Bucket is not a valid "
-                                                "bucket name (3..255 of [0-9A-Za-z._-])");
+            return err_set(err, LK_INVALID_ARG,
+                           "DetectLabels: S3Object.Bucket is not a valid "
+                           "bucket name (3..255 of [0-9A-Za-z._-])");
         if (!img->key || !key_valid(img->key))
             return err_set(err, LK_INVALID_ARG,
                            "DetectLabels: S3Object.Name must be 1..%d bytes of UTF-8",
@@ -111,8 +112,7 @@ int rek_build_request(const struct rek_image *img, const struct rek_options *opt
             rc = buf_append_str(out, "\"}");
         /* text is "{}" or "{...}": continue the object after its brace. */
         if (rc == LK_OK)
-            rc = strcmp(text, "{}") == 0 ? buf_append_byte(out, '}')
-                                         : buf_append(out, ",", 1);
+            rc = strcmp(text, "{}") == 0 ? buf_append_byte(out, '}') : buf_append(out, ",", 1);
         if (rc == LK_OK && strcmp(text, "{}") != 0)
             rc = buf_append_str(out, text + 1);
     }
@@ -256,8 +256,7 @@ static int parse_label(const cJSON *item, size_t index, struct rek_label *l, siz
     if (rc != LK_OK)
         return rc;
     snprintf(at, sizeof(at), "%s.Confidence", where);
-    if (!number_in(cJSON_GetObjectItemCaseSensitive(item, "Confidence"), 0, 100,
-                   &l->confidence))
+    if (!number_in(cJSON_GetObjectItemCaseSensitive(item, "Confidence"), 0, 100, &l->confidence))
         return bad(err, at, "not a number in 0..100");
     rc = parse_instances(item, where, l, dropped, err);
     if (rc == LK_OK)
@@ -372,6 +371,7 @@ int rek_detect_labels(struct aws_client *rekognition, const struct rek_image *im
     const struct aws_header headers[] = {{"Content-Type", REK_CONTENT_TYPE},
                                          {"X-Amz-Target", REK_TARGET}};
     struct aws_request req = {
+        .operation = "DetectLabels",
         .method = "POST",
         .path = "/",
         .headers = headers,

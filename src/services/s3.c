@@ -85,9 +85,10 @@ static int fill_info(const struct aws_response *resp, struct s3_object_info *inf
     return rc;
 }
 
-static int object_request(struct aws_client *s3, const char *method, const char *bucket,
-                          const char *key, const char *version_id, size_t max_bytes,
-                          int64_t deadline_ms, struct aws_response *resp, struct lk_error *err)
+static int object_request(struct aws_client *s3, const char *operation, const char *method,
+                          const char *bucket, const char *key, const char *version_id,
+                          size_t max_bytes, int64_t deadline_ms, struct aws_response *resp,
+                          struct lk_error *err)
 {
     char path[KEY_PATH_MAX];
     int rc = key_path(key, path, sizeof(path), err);
@@ -95,6 +96,7 @@ static int object_request(struct aws_client *s3, const char *method, const char 
         return rc;
     struct aws_query_param version = {"versionId", version_id};
     struct aws_request req = {
+        .operation = operation,
         .method = method,
         .bucket = bucket,
         .path = path,
@@ -114,7 +116,8 @@ int s3_head_object(struct aws_client *s3, const char *bucket, const char *key,
 {
     struct aws_response resp;
     aws_response_init(&resp);
-    int rc = object_request(s3, "HEAD", bucket, key, version_id, 0, deadline_ms, &resp, err);
+    int rc = object_request(s3, "HeadObject", "HEAD", bucket, key, version_id, 0, deadline_ms,
+                            &resp, err);
     if (rc == LK_OK && fill_info(&resp, info) != LK_OK)
         rc = err_set(err, LK_NOMEM, "S3 HeadObject: out of memory");
     aws_response_cleanup(&resp);
@@ -127,8 +130,8 @@ int s3_get_object(struct aws_client *s3, const char *bucket, const char *key,
 {
     struct aws_response resp;
     aws_response_init(&resp);
-    int rc = object_request(s3, "GET", bucket, key, version_id, max_bytes, deadline_ms, &resp,
-                            err);
+    int rc = object_request(s3, "GetObject", "GET", bucket, key, version_id, max_bytes, deadline_ms,
+                            &resp, err);
     if (rc == LK_OK && info && fill_info(&resp, info) != LK_OK)
         rc = err_set(err, LK_NOMEM, "S3 GetObject: out of memory");
     if (rc == LK_OK) {
@@ -168,6 +171,7 @@ int s3_put_object(struct aws_client *s3, const char *bucket, const char *key, co
         headers[i + 1] = (struct aws_header){names[i], meta[i].value};
     }
     struct aws_request req = {
+        .operation = "PutObject",
         .method = "PUT",
         .bucket = bucket,
         .path = path,
@@ -188,13 +192,14 @@ cleanup:
     return rc;
 }
 
-int s3_presign_get(const struct aws_client *s3, const char *bucket, const char *key,
-                   long expires_s, time_t now, char **url_out, struct lk_error *err)
+int s3_presign_get(const struct aws_client *s3, const char *bucket, const char *key, long expires_s,
+                   time_t now, char **url_out, struct lk_error *err)
 {
     char path[KEY_PATH_MAX];
     int rc = key_path(key, path, sizeof(path), err);
     if (rc != LK_OK)
         return rc;
-    struct aws_request req = {.method = "GET", .bucket = bucket, .path = path};
+    struct aws_request req = {
+        .operation = "GetObject", .method = "GET", .bucket = bucket, .path = path};
     return aws_client_presign(s3, &req, expires_s, now, url_out, err);
 }

@@ -82,6 +82,7 @@ int sns_publish(struct aws_client *sns, const struct sns_message *msg, int64_t d
     const struct aws_header headers[] = {
         {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
     struct aws_request req = {
+        .operation = "Publish",
         .method = "POST",
         .path = "/",
         .headers = headers,

@@ -198,7 +198,7 @@ class ClientTest(unittest.TestCase):
             self.assertLess(r["time_ms"], out["deadline_epoch_ms"])
 
 
-S3_GET = {"service": "s3", "method": "GET", "bucket": "bucket", "path": "/key.jpg",
+S3_GET = {"service": "s3", "operation": "GetObject", "method": "GET", "bucket": "bucket", "path": "/key.jpg",
           "jitter": 0.0}
 
 
@@ -245,7 +245,8 @@ class RetryTest(ClientTest):
         srv = self.serve([], default={
             "status": 400, "headers": {"x-amzn-RequestId": "R-400"},
             "body": '{"__type":"ValidationException","message":"bad MaxLabels"}'})
-        out = self.call_one({"service": "rekognition", "method": "POST", "path": "/",
+        out = self.call_one({"service": "rekognition", "operation": "DetectLabels",
+                             "method": "POST", "path": "/",
                              "headers": [["X-Amz-Target", "RekognitionService.DetectLabels"],
                                          ["Content-Type", "application/x-amz-json-1.1"]],
                              "body": "{}"})
@@ -418,7 +419,8 @@ class ErrorFormTest(ClientTest):
         out = self.one({"status": 400, "headers": {"x-amzn-RequestId": "J-1"},
                         "body": '{"__type":"com.amazonaws.rekognition#AccessDeniedException",'
                                 '"Message":"no rekognition:DetectLabels"}'},
-                       {"service": "rekognition", "method": "POST", "path": "/", "body": "{}",
+                       {"service": "rekognition", "operation": "DetectLabels", "method": "POST",
+                        "path": "/", "body": "{}",
                         "headers": [["X-Amz-Target", "RekognitionService.DetectLabels"]]})
         self.assertEqual(out["status"], "LK_AWS_ACCESS_DENIED")
         self.assertEqual(out["aws_code"], "AccessDeniedException")
@@ -430,7 +432,8 @@ class ErrorFormTest(ClientTest):
         out = self.one({"status": 404, "headers": {
             "x-amzn-ErrorType": "ResourceNotFoundException:http://internal.amazon.com/coral/"},
             "body": '{"message":"The requested stream is not found"}'},
-            {"service": "kinesisvideo", "method": "POST", "path": "/getDataEndpoint",
+            {"service": "kinesisvideo", "operation": "GetDataEndpoint", "method": "POST",
+             "path": "/getDataEndpoint",
              "body": "{}", "headers": [["Content-Type", "application/json"]]})
         self.assertEqual(out["status"], "LK_AWS_NOT_FOUND")
         self.assertEqual(out["aws_code"], "ResourceNotFoundException")
@@ -451,7 +454,7 @@ class ErrorFormTest(ClientTest):
                 '<Message>User is not authorized &amp; denied</Message></Error>'
                 '<RequestId>Q-REQ-7</RequestId></ErrorResponse>')
         out = self.one({"status": 403, "body": body},
-                       {"service": "sns", "method": "POST", "path": "/",
+                       {"service": "sns", "operation": "Publish", "method": "POST", "path": "/",
                         "headers": [["Content-Type", "application/x-www-form-urlencoded"]],
                         "body": "Action=Publish&Version=2010-03-31&Message=hi"})
         self.assertEqual(out["status"], "LK_AWS_ACCESS_DENIED")
@@ -482,7 +485,7 @@ class ErrorFormTest(ClientTest):
 
     def test_head_404_without_body(self):
         out = self.one({"status": 404, "headers": {"x-amz-request-id": "H404"}},
-                       dict(S3_GET, method="HEAD"))
+                       dict(S3_GET, operation="HeadObject", method="HEAD"))
         self.assertEqual(out["status"], "LK_AWS_NOT_FOUND")
         self.assertEqual(out["aws_code"], "NotFound")
         self.assertEqual(out["message"],

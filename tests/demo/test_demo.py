@@ -93,7 +93,7 @@ class DemoTest(unittest.TestCase):
     def test_summary_counts_events_frames_alerts_and_failures(self):
         self.assertIn("| s3-put.json | s3 | 1 | 1 | ok |", self.out)
         self.assertIn("| s3-test-event.json | s3-test | 0 | 0 | ok |", self.out)
-        self.assertRegex(self.out, r"\nevents 8, frames 7, alerts 6, failures 0, time per "
+        self.assertRegex(self.out, r"\nevents 8, frames 8, alerts 6, failures 0, time per "
                                    r"invoke median [\d.]+ ms")
         self.assertNotIn("problem:", self.out)
 

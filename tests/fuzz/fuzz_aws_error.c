@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lookout/aws_errors.h"
+#include "lookout/aws_redact.h"
 #include "lookout/buf.h"
 #include "lookout/error.h"
 

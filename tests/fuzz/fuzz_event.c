@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct lk_error err;
     ev_kind_name(ev_classify(event));
     struct ev_batch b;
-    if (ev_parse(event, &b, &err) == LK_OK)
+    if (ev_parse(event, ev_classify(event), &b, &err) == LK_OK)
         ev_batch_error_count(&b);
     ev_batch_cleanup(&b);
     each_record(event);

@@ -72,6 +72,19 @@ class LoopTest(IntegrationCase):
         self.assertEqual(len(self.emu.calls("kinesis-video-archived-media", "GetImages")), 3)
         self.assertEqual(len(self.alerts()), 2)
 
+    def test_global_endpoint_does_not_replace_the_data_endpoint(self):
+        # With only AWS_ENDPOINT_URL (here the control plane's), GetImages goes where
+        # GetDataEndpoint says, as in every AWS SDK: only the archived-media variable of its
+        # own replaces that answer.
+        control = self.emu.endpoints["kinesisvideo"]
+        invs, code, stderr = self.run_loop(
+            [kvs_notification(KVS_PERSON_MS)], AWS_ENDPOINT_URL=control,
+            AWS_ENDPOINT_URL_KINESIS_VIDEO=None, AWS_ENDPOINT_URL_KINESIS_VIDEO_ARCHIVED_MEDIA=None)
+        self.assertEqual([i.outcome for i in invs], ["response"], stderr[-2000:])
+        self.assertEqual(self.ops("kinesisvideo"), [("kinesisvideo", "GetDataEndpoint")])
+        self.assertEqual(len(self.emu.calls("kinesis-video-archived-media", "GetImages")), 1)
+        self.assertEqual(len(self.alerts()), 1)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -232,18 +232,21 @@ class KvsRouteTest(IntegrationCase):
         before = time.time()
         run = self.run_ok(event, SNAPSHOT_BUCKET="snapshots",
                           AWS_ENDPOINT_URL_KINESIS_VIDEO_ARCHIVED_MEDIA=None)
-        self.assertCounts(run.body, {"route": "sns", "units": 1, "frames": 1, "skipped": 0,
-                                    "labels": 8, "matched": 1, "alerts": 1})
+        # The default window reads 3 s past the fragment's start: the person, a frame with
+        # nothing wanted in it, then a second with no media.
+        self.assertCounts(run.body, {"route": "sns", "units": 1, "frames": 2, "skipped": 1,
+                                    "labels": 13, "matched": 1, "alerts": 1})
         self.assertEqual(self.ops(), [
             ("kinesisvideo", "GetDataEndpoint"), ("kinesis-video-archived-media", "GetImages"),
-            ("rekognition", "DetectLabels"), ("s3", "PutObject"), ("sns", "Publish")])
+            ("rekognition", "DetectLabels"), ("s3", "PutObject"), ("sns", "Publish"),
+            ("rekognition", "DetectLabels")])
         endpoint = self.emu.calls("kinesisvideo", "GetDataEndpoint")[0]["params"]
         self.assertEqual(endpoint, {"StreamARN": STREAM_ARN, "APIName": "GET_IMAGES"})
         gi = self.emu.calls("kinesis-video-archived-media", "GetImages")[0]["params"]
         self.assertEqual(gi["StreamARN"], STREAM_ARN)
         self.assertEqual(gi["ImageSelectorType"], "PRODUCER_TIMESTAMP")
         self.assertAlmostEqual(gi["StartTimestamp"], KVS_PERSON_MS / 1000)
-        self.assertAlmostEqual(gi["EndTimestamp"], (KVS_PERSON_MS + 1000) / 1000)
+        self.assertAlmostEqual(gi["EndTimestamp"], (KVS_PERSON_MS + 3000) / 1000)
         self.assertEqual(gi["SamplingInterval"], 1000)
         detect = self.emu.calls("rekognition", "DetectLabels")[0]["params"]
         self.assertEqual(set(detect["Image"]), {"Bytes"})
@@ -392,6 +395,24 @@ class CustomResourceTest(IntegrationCase):
         self.assertEqual(answer["Status"], "FAILED")
         self.assertIn("StreamName", answer["Reason"])
         self.assertEqual(self.ops("kinesisvideo"), [])
+
+    def test_unknown_request_type_is_answered_failed(self):
+        event = self.request("cfn-create.json", RequestType="Replace")
+        self.run_ok(event)  # CloudFormation has its answer: the stack does not wait an hour
+        answer = self.response()
+        self.assertEqual(answer["Status"], "FAILED")
+        self.assertIn("RequestType", answer["Reason"])
+        for k in ("StackId", "RequestId", "LogicalResourceId"):
+            self.assertEqual(answer[k], event[k])
+        self.assertEqual(self.ops("kinesisvideo"), [])
+
+    def test_missing_stack_id_is_answered_failed(self):
+        event = self.request("cfn-create.json")
+        del event["StackId"]
+        self.run_ok(event)
+        answer = self.response()
+        self.assertEqual(answer["Status"], "FAILED")
+        self.assertIn("StackId", answer["Reason"])
 
     def test_no_response_url_fails_the_invocation(self):
         event = self.request("cfn-create.json")

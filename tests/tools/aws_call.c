@@ -6,6 +6,7 @@
  * AWS_ENDPOINT_URL_*, AWS_MAX_ATTEMPTS); AWS_LAMBDA_LOG_LEVEL/FORMAT set the logger. The
  * request JSON:
  *   {"service":"s3|rekognition|sns|kinesisvideo|kinesisvideo-media|dynamodb",
+ *    "operation":"GetObject",     names the call in messages
  *    "method":"GET", "bucket":"b", "path":"/key", "query":[["name","value"]],
  *    "headers":[["Content-Type","text/plain"]], "body":"text",
  *    "body_repeat":1,             the body is that text repeated (large bodies)
@@ -26,6 +27,7 @@
 
 #include "lookout/aws.h"
 #include "lookout/aws_retry.h"
+#include "lookout/clock.h"
 #include "lookout/json.h"
 #include "lookout/log.h"
 
@@ -36,7 +38,7 @@ struct call {
     struct aws_request req;
     struct aws_query_param query[MAX_PAIRS];
     struct aws_header headers[MAX_PAIRS];
-    char *body;     /* owned */
+    char *body; /* owned */
     int64_t deadline_ms;
     int repeat;
     long presign_s;
@@ -91,6 +93,7 @@ static int parse_call(const cJSON *j, struct call *c)
     memset(c, 0, sizeof *c);
     if (parse_service(json_get_string(j, "service"), &c->svc) != 0)
         return -1;
+    c->req.operation = json_get_string(j, "operation");
     c->req.method = json_get_string(j, "method") ? json_get_string(j, "method") : "GET";
     c->req.bucket = json_get_string(j, "bucket");
     c->req.path = json_get_string(j, "path") ? json_get_string(j, "path") : "/";
@@ -109,7 +112,8 @@ static int parse_call(const cJSON *j, struct call *c)
     const char *body = json_get_string(j, "body");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "body_repeat");
     size_t times = cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 64e6
-                       ? (size_t)v->valuedouble : 1;
+                       ? (size_t)v->valuedouble
+                       : 1;
     if (body) {
         size_t len = strlen(body);
         if (!(c->body = malloc(len * times + 1)))
@@ -174,10 +178,10 @@ static void one_send(struct aws_client *client, const struct call *c)
     struct lk_error err;
     aws_response_init(&resp);
     err_clear(&err);
-    int64_t start = aws_now_ms();
+    int64_t start = clock_now_ms();
     int64_t deadline = c->deadline_ms > 0 ? start + c->deadline_ms : 0;
     int rc = aws_client_send(client, &c->req, deadline, &resp, &err);
-    int64_t end = aws_now_ms();
+    int64_t end = clock_now_ms();
     cJSON *o = cJSON_CreateObject();
     add_result(o, rc, &err);
     add_response(o, client, &resp);

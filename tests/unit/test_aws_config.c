@@ -132,6 +132,13 @@ static void endpoint_overrides_take_precedence(void **state)
     assert_string_equal(cfg.endpoint_url[AWS_SVC_KINESIS_VIDEO], "http://127.0.0.1:4566");
     assert_string_equal(cfg.endpoint_url[AWS_SVC_KINESIS_VIDEO_ARCHIVED_MEDIA],
                         "https://media.local");
+    /* Which came from the service's own variable: only those replace a discovered endpoint. */
+    assert_true(cfg.endpoint_own[AWS_SVC_S3]);
+    assert_true(cfg.endpoint_own[AWS_SVC_KINESIS_VIDEO_ARCHIVED_MEDIA]);
+    assert_false(cfg.endpoint_own[AWS_SVC_SNS]);
+    assert_false(cfg.endpoint_own[AWS_SVC_KINESIS_VIDEO]);
+    /* The custom-resource answer goes to the URL CloudFormation gives, never an override. */
+    assert_null(cfg.endpoint_url[AWS_SVC_CLOUDFORMATION_RESPONSE]);
     aws_config_cleanup(&cfg);
 
     setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true", 1);

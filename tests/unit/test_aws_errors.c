@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "lookout/aws_errors.h"
+#include "lookout/aws_redact.h"
 #include "lookout/error.h"
 
 static void parse(long status, const char *type, const char *body, struct aws_error_info *out)

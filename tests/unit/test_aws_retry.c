@@ -11,6 +11,7 @@
 
 #include "lookout/aws.h"
 #include "lookout/aws_retry.h"
+#include "lookout/clock.h"
 
 static void quota_costs(void **state)
 {
@@ -49,7 +50,8 @@ static void quota_runs_out_and_refills(void **state)
 static void backoff_doubles_up_to_the_cap(void **state)
 {
     (void)state;
-    static const int64_t transient[] = {50, 100, 200, 400, 800, 1600, 3200, 6400, 12800, 20000, 20000};
+    static const int64_t transient[] = {50,   100,  200,   400,   800,  1600,
+                                        3200, 6400, 12800, 20000, 20000};
     static const int64_t throttling[] = {1000, 2000, 4000, 8000, 16000, 20000, 20000};
     for (int i = 0; i < (int)(sizeof transient / sizeof transient[0]); i++)
         assert_int_equal(aws_retry_delay_ms(AWS_RETRY_TRANSIENT, i + 1, 1.0, -1), transient[i]);
@@ -128,7 +130,8 @@ static double fixed(void *state)
     return *(double *)state;
 }
 
-static const struct aws_request GET = {.method = "GET", .bucket = "b", .path = "/k.jpg"};
+static const struct aws_request GET = {
+    .operation = "GetObject", .method = "GET", .bucket = "b", .path = "/k.jpg"};
 
 static void no_attempt_past_the_deadline(void **state)
 {
@@ -136,7 +139,7 @@ static void no_attempt_past_the_deadline(void **state)
     struct aws_response resp;
     struct lk_error err;
     aws_response_init(&resp);
-    int rc = aws_client_send(f->client, &GET, aws_now_ms() + 100, &resp, &err);
+    int rc = aws_client_send(f->client, &GET, clock_now_ms() + 100, &resp, &err);
     assert_int_equal(rc, LK_TIMEOUT);
     assert_int_equal(resp.attempts, 0);
     assert_string_equal(err.message, "S3 GetObject: no time left before the deadline");
@@ -152,7 +155,7 @@ static void connection_errors_are_retried(void **state)
     f->r = 1.0;
     aws_client_set_rand(f->client, fixed, &f->r);
     aws_response_init(&resp);
-    int rc = aws_client_send(f->client, &GET, aws_now_ms() + 30000, &resp, &err);
+    int rc = aws_client_send(f->client, &GET, clock_now_ms() + 30000, &resp, &err);
     assert_int_equal(rc, LK_TRANSPORT);
     assert_int_equal(resp.attempts, 3);
     assert_int_equal(resp.status, 0);
@@ -175,7 +178,7 @@ static void bad_requests_are_not_sent(void **state)
     req.headers = &bad;
     req.header_count = 1;
     aws_response_init(&resp);
-    int rc = aws_client_send(f->client, &req, aws_now_ms() + 30000, &resp, &err);
+    int rc = aws_client_send(f->client, &req, clock_now_ms() + 30000, &resp, &err);
     assert_int_equal(rc, LK_INVALID_ARG);
     assert_int_equal(resp.attempts, 0);
     assert_non_null(strstr(err.message, "S3 GetObject: "));

@@ -112,24 +112,6 @@ static void rejects_long_names_and_too_many_items(void **state)
     assert_int_equal(c.count, DEC_MAX_WANTED);
 }
 
-static void reads_the_environment(void **state)
-{
-    (void)state;
-    struct dec_config c;
-    struct lk_error e;
-    setenv("ALERT_LABELS", "Cat:60,Dog", 1);
-    setenv("MIN_CONFIDENCE", "65", 1);
-    assert_int_equal(dec_config_from_env(&c, &e), LK_OK);
-    assert_int_equal(c.count, 2);
-    assert_float_equal(c.wanted[1].min_confidence, 65, 0);
-    setenv("MIN_CONFIDENCE", "x", 1);
-    assert_int_equal(dec_config_from_env(&c, &e), LK_CONFIG);
-    unsetenv("ALERT_LABELS");
-    unsetenv("MIN_CONFIDENCE");
-    assert_int_equal(dec_config_from_env(&c, &e), LK_OK);
-    assert_string_equal(c.wanted[0].name, "Person");
-}
-
 /* Labels built by hand: name, confidence, parents, aliases. */
 static char *dup(const char *s)
 {
@@ -307,7 +289,6 @@ int main(void)
         cmocka_unit_test(parses_items_thresholds_and_whitespace),
         cmocka_unit_test(rejects_bad_config_naming_the_item),
         cmocka_unit_test(rejects_long_names_and_too_many_items),
-        cmocka_unit_test(reads_the_environment),
         cmocka_unit_test(matches_by_name_case_insensitively),
         cmocka_unit_test(parent_covers_child_and_alias_covers_label),
         cmocka_unit_test(thresholds_apply_per_name),

@@ -39,7 +39,7 @@ static cJSON *batch_of(const char *file, struct ev_batch *b)
 {
     cJSON *ev = load(file);
     struct lk_error err;
-    assert_int_equal(ev_parse(ev, b, &err), LK_OK);
+    assert_int_equal(ev_parse(ev, ev_classify(ev), b, &err), LK_OK);
     return ev;
 }
 
@@ -530,7 +530,7 @@ static void manual_requests(void **state)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         cJSON *j = parse_str(bad[i].json);
         struct lk_error err;
-        assert_int_equal(ev_parse(j, &b, &err), LK_INVALID_EVENT);
+        assert_int_equal(ev_parse(j, ev_classify(j), &b, &err), LK_INVALID_EVENT);
         assert_string_equal(err.message, bad[i].message);
         assert_int_equal(b.count, 0);
         cJSON_Delete(j);
@@ -544,7 +544,7 @@ static void cfn_requests(void **state)
     assert_int_equal(ev_classify(ev), EV_KIND_CFN_CUSTOM);
     struct ev_batch b;
     struct lk_error err;
-    assert_int_equal(ev_parse(ev, &b, &err), LK_UNSUPPORTED_EVENT);
+    assert_int_equal(ev_parse(ev, ev_classify(ev), &b, &err), LK_UNSUPPORTED_EVENT);
     assert_int_equal(b.kind, EV_KIND_CFN_CUSTOM);
     struct ev_cfn_request r;
     assert_int_equal(ev_cfn_parse(ev, &r, &err), LK_OK);
@@ -562,11 +562,17 @@ static void cfn_requests(void **state)
     cJSON_ReplaceItemInObject(ev, "RequestType", cJSON_CreateString("Replace"));
     assert_int_equal(ev_cfn_parse(ev, &r, &err), LK_INVALID_EVENT);
     assert_string_equal(err.message, "RequestType: Replace is not Create, Update or Delete");
+    /* Still answerable: the stack is told FAILED instead of waiting an hour. */
+    assert_string_equal(r.response_url, json_get_string(ev, "ResponseURL"));
+    assert_string_equal(r.request_id, "unique-id-for-this-create-request");
+    ev_cfn_cleanup(&r);
     cJSON_ReplaceItemInObject(ev, "RequestType", cJSON_CreateString("Delete"));
     cJSON_AddStringToObject(ev, "PhysicalResourceId", "phys-1");
     cJSON_ReplaceItemInObject(ev, "ResponseURL", cJSON_CreateString("file:///etc/passwd"));
     assert_int_equal(ev_cfn_parse(ev, &r, &err), LK_INVALID_EVENT);
     assert_string_equal(err.message, "ResponseURL: not an http(s) URL");
+    assert_null(r.response_url);
+    ev_cfn_cleanup(&r);
     cJSON_ReplaceItemInObject(ev, "ResponseURL", cJSON_CreateString("http://127.0.0.1:9/r"));
     assert_int_equal(ev_cfn_parse(ev, &r, &err), LK_OK);
     assert_int_equal(r.type, EV_CFN_DELETE);
@@ -581,20 +587,20 @@ static void envelope_errors(void **state)
     struct ev_batch b;
     struct lk_error err;
     cJSON *j = parse_str("{\"hello\":1}");
-    assert_int_equal(ev_parse(j, &b, &err), LK_UNSUPPORTED_EVENT);
+    assert_int_equal(ev_parse(j, ev_classify(j), &b, &err), LK_UNSUPPORTED_EVENT);
     assert_int_equal(b.kind, EV_KIND_UNKNOWN);
     cJSON_Delete(j);
-    assert_int_equal(ev_parse(NULL, &b, &err), LK_UNSUPPORTED_EVENT);
+    assert_int_equal(ev_parse(NULL, ev_classify(NULL), &b, &err), LK_UNSUPPORTED_EVENT);
 
     j = parse_str("{\"Records\":[{\"EventSource\":\"aws:sns\"}]}");
-    assert_int_equal(ev_parse(j, &b, &err), LK_OK);
+    assert_int_equal(ev_parse(j, ev_classify(j), &b, &err), LK_OK);
     assert_int_equal(b.items[0].kind, EV_ITEM_ERROR);
     assert_string_equal(b.items[0].err.message, "Records[0]: Sns is missing or not an object");
     ev_batch_cleanup(&b);
     cJSON_Delete(j);
 
     j = parse_str("{\"source\":\"aws.s3\",\"detail-type\":\"Object Created\"}");
-    assert_int_equal(ev_parse(j, &b, &err), LK_OK);
+    assert_int_equal(ev_parse(j, ev_classify(j), &b, &err), LK_OK);
     assert_int_equal(b.items[0].kind, EV_ITEM_ERROR);
     assert_string_equal(b.items[0].err.message, "detail: missing or not an object");
     ev_batch_cleanup(&b);

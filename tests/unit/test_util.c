@@ -5,14 +5,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
 #include "lookout/base64.h"
 #include "lookout/buf.h"
+#include "lookout/clock.h"
 #include "lookout/error.h"
+#include "lookout/hash.h"
 #include "lookout/json.h"
 #include "lookout/log.h"
+#include "lookout/slots.h"
 
 static void buf_respects_cap(void **state)
 {
@@ -161,6 +165,74 @@ static void base64_rejects_bad_input(void **state)
     buf_cleanup(&d);
 }
 
+static int freed;
+
+static void count_free(void *value)
+{
+    freed++;
+    free(value);
+}
+
+static char *text(const char *s)
+{
+    char *copy = strdup(s);
+    assert_non_null(copy);
+    return copy;
+}
+
+static void slots_keep_replace_and_evict_the_oldest(void **state)
+{
+    (void)state;
+    struct slots t;
+    char key[16];
+    freed = 0;
+    slots_init(&t, count_free);
+    assert_null(slots_get(&t, "door"));
+    assert_int_equal(slots_put(&t, "door", text("a")), LK_OK);
+    assert_int_equal(slots_put(&t, "door", text("b")), LK_OK); /* replaced, old one freed */
+    assert_int_equal(freed, 1);
+    assert_string_equal(slots_get(&t, "door"), "b");
+    for (int i = 1; i < SLOTS_COUNT; i++) {
+        snprintf(key, sizeof key, "cam%d", i);
+        assert_int_equal(slots_put(&t, key, text(key)), LK_OK);
+    }
+    assert_string_equal(slots_get(&t, "door"), "b");
+    /* Full: the next new stream takes the oldest slot. */
+    assert_int_equal(slots_put(&t, "garden", text("g")), LK_OK);
+    assert_null(slots_get(&t, "door"));
+    assert_string_equal(slots_get(&t, "garden"), "g");
+    assert_string_equal(slots_get(&t, "cam1"), "cam1");
+    slots_remove(&t, "cam1");
+    assert_null(slots_get(&t, "cam1"));
+    slots_remove(&t, "never-kept");
+    assert_int_equal(slots_put(&t, "back", text("k")), LK_OK); /* the slot cam1 left */
+    assert_string_equal(slots_get(&t, "cam2"), "cam2");
+    slots_cleanup(&t);
+    assert_int_equal(freed, SLOTS_COUNT + 3);
+}
+
+static void sha256_known_answers(void **state)
+{
+    (void)state;
+    unsigned char md[HASH_SHA256_BYTES];
+    char hex[2 * HASH_SHA256_BYTES + 1];
+    assert_int_equal(hash_sha256("", 0, md), LK_OK);
+    hash_hex(md, sizeof md, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_int_equal(hash_sha256("abc", 3, md), LK_OK);
+    hash_hex(md, sizeof md, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+static void clock_reads_the_wall_clock(void **state)
+{
+    (void)state;
+    int64_t before = (int64_t)time(NULL) * 1000;
+    int64_t now = clock_now_ms();
+    assert_true(now >= before && now < before + 2000);
+    assert_true(now < CLOCK_MAX_EPOCH_MS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +245,9 @@ int main(void)
         cmocka_unit_test(log_json_line_is_one_object),
         cmocka_unit_test(base64_round_trips_rfc4648_vectors),
         cmocka_unit_test(base64_rejects_bad_input),
+        cmocka_unit_test(slots_keep_replace_and_evict_the_oldest),
+        cmocka_unit_test(sha256_known_answers),
+        cmocka_unit_test(clock_reads_the_wall_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

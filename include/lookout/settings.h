@@ -1,0 +1,41 @@
+/*
+ * settings.h: what the user configured, read from the environment once at start-up and
+ * checked there, so that a bad value stops the function at init (Runtime.ConfigInvalid,
+ * naming the variable) instead of failing every invocation. Every variable the pipeline
+ * reads is read here; README.md's configuration table lists them.
+ */
+#ifndef LOOKOUT_SETTINGS_H
+#define LOOKOUT_SETTINGS_H
+
+#include "lookout/decide.h"
+#include "lookout/error.h"
+
+struct pl_settings {
+    char *alert_topic_arn;    /* ALERT_TOPIC_ARN (required) */
+    struct dec_config labels; /* ALERT_LABELS, MIN_CONFIDENCE */
+    int max_labels;           /* MAX_LABELS: what Rekognition returns at most */
+    long presign_ttl_s;       /* PRESIGN_TTL_S: life of the image link in an alert */
+    char *snapshot_bucket;    /* SNAPSHOT_BUCKET: where KVS frames that alert are kept */
+    char *snapshot_prefix;    /* SNAPSHOT_PREFIX */
+    int kvs_window_ms;        /* KVS_WINDOW_MS: frames of [start, start + window] */
+    int kvs_sampling_ms;      /* KVS_SAMPLING_MS: GetImages SamplingInterval */
+    int kvs_max_frames;       /* KVS_MAX_FRAMES: Rekognition calls per fragment at most */
+    double motion_min_change; /* MOTION_MIN_CHANGE: 0 = off; else the fraction (0..1] of a
+                                 frame that must differ from the stream's last frame for it
+                                 to be worth a Rekognition call */
+};
+
+#define PL_DEFAULT_MAX_LABELS 50
+#define PL_DEFAULT_PRESIGN_TTL_S 3600
+#define PL_DEFAULT_SNAPSHOT_PREFIX "alerts/"
+/* KVS's own examples look 3 s past a tagged fragment's start: a fragment is typically 2 s. */
+#define PL_DEFAULT_KVS_WINDOW_MS 3000
+#define PL_DEFAULT_KVS_SAMPLING_MS 1000
+#define PL_DEFAULT_KVS_MAX_FRAMES 3
+
+/* Reads and checks every setting; LK_CONFIG names the variable at fault. On failure s holds
+ * nothing to free. */
+int pl_settings_from_env(struct pl_settings *s, struct lk_error *err);
+void pl_settings_cleanup(struct pl_settings *s);
+
+#endif
