@@ -88,6 +88,17 @@ struct aws_query_param {
     const char *value; /* raw; "" for a present empty value */
 };
 
+struct aws_response;
+
+/* Reads a 2xx answer before aws_client_send accepts it: parses what the caller needs from
+ * resp into state (the callback's own; it may be called again on a retry, so it replaces what
+ * an earlier call left there) and returns LK_OK; LK_AWS_BAD_RESPONSE (err saying which
+ * member is missing or of the wrong type) for a malformed answer, which the client retries
+ * within its attempts and deadline as it does a 5xx; any other status ends the call with it.
+ * This is how a 200 that lacks its data fails instead of reading as "nothing there". */
+typedef int (*aws_accept_fn)(const struct aws_response *resp, void *state,
+                             struct lk_error *err);
+
 struct aws_request {
     const char *operation; /* "GetObject", "DetectLabels": names the call in
                               errors and logs ("S3 GetObject failed: ...") */
@@ -109,6 +120,8 @@ struct aws_request {
                                   (it carries its own query signature, as a
                                   CloudFormation ResponseURL does); path, query
                                   and bucket are then ignored */
+    aws_accept_fn accept;      /* NULL = any 2xx body is accepted as it is */
+    void *accept_state;
 };
 
 /* One response header; name is lower-case. Owned by the response. */
@@ -140,9 +153,10 @@ int aws_client_new(const struct aws_config *cfg, enum aws_service svc, struct aw
                    struct lk_error *err);
 void aws_client_free(struct aws_client *client);
 
-/* Sends req, retrying transient and throttling failures, and never past deadline_ms (Unix
- * epoch milliseconds; each attempt's timeout is the remaining time minus a margin; 0 or
- * less means no deadline, and each attempt then gets 60 s). resp
+/* Sends req, retrying transient and throttling failures and answers req->accept calls
+ * malformed, and never past deadline_ms (Unix epoch milliseconds; each attempt's timeout is
+ * the remaining time minus a margin; 0 or less means no deadline, and each attempt then gets
+ * 60 s). resp
  * (initialised by the caller) receives the final attempt's status, headers and body.
  * Returns LK_OK for a 2xx (and 3xx is an error); otherwise the status that matches the AWS
  * error (LK_AWS_THROTTLED, LK_AWS_ACCESS_DENIED, LK_TIMEOUT, LK_TRANSPORT, ...) with err

@@ -61,10 +61,27 @@ int kvs_data_endpoint(struct kvs_service *kvs, const char *stream, int64_t deadl
 
 /* Walks every page of GetImages (JPEG, PRODUCER_TIMESTAMP) over the query's range on the
  * stream's data endpoint, calling on_frame for each frame with content. Frames marked
- * NO_MEDIA or MEDIA_ERROR are skipped and counted in *skipped (may be NULL). After a failure
- * the stream's data endpoint is forgotten, so the next call asks for it again. */
+ * NO_MEDIA or MEDIA_ERROR are skipped and counted in *skipped (may be NULL). A page that
+ * kvs_check_images_page rejects is a malformed answer, retried like a 5xx and then
+ * LK_AWS_BAD_RESPONSE. Only NO_MEDIA images is a normal answer (logged at INFO); MEDIA_ERROR
+ * with no frame that has content is LK_AWS_SERVER. After a failure the stream's data
+ * endpoint is forgotten, so the next call asks for it again. */
 int kvs_get_images(struct kvs_service *kvs, const struct kvs_images_query *q, int64_t deadline_ms,
                    kvs_frame_fn on_frame, void *user, size_t *skipped, struct lk_error *err);
+
+/* What the images of a GetImages page are. */
+struct kvs_page_tally {
+    size_t frames;      /* with ImageContent */
+    size_t no_media;    /* Error NO_MEDIA: nothing was recorded at that time */
+    size_t media_error; /* any other Error: KVS could not make the image */
+};
+
+/* Checks one GetImages page body (len bytes, not NUL-terminated): a JSON object whose Images
+ * is a list of objects, each with a number TimeStamp and a string ImageContent or Error, and
+ * whose NextToken, when present, is a string. Fills *tally (caller's). Returns LK_OK or
+ * LK_AWS_BAD_RESPONSE naming the place ("KVS GetImages: Images[2]: no TimeStamp"). */
+int kvs_check_images_page(const char *text, size_t len, struct kvs_page_tally *tally,
+                          struct lk_error *err);
 
 /* Image generation settings for UpdateImageGenerationConfiguration. */
 struct kvs_image_generation {

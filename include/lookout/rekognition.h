@@ -98,6 +98,7 @@ struct rek_result {
     size_t label_count;
     struct rek_label *labels;  /* owned, in response order */
     char *model_version;       /* LabelModelVersion, NULL when absent */
+    int has_labels;            /* 1 when the body held a Labels array (even empty) */
     size_t dropped;            /* instances left out: past REK_MAX_INSTANCES, or without a
                                   usable BoundingBox/Confidence */
 };
@@ -122,8 +123,11 @@ void rek_result_cleanup(struct rek_result *r);
 /* ---- The call ------------------------------------------------------------------------ */
 
 /* DetectLabels on img with opt, never past deadline_ms. out is caller storage, freed with
- * rek_result_cleanup (also after a failure). Errors: those of rek_build_request, of
- * aws_client_send (the AWS error, with its code and request id), of rek_parse_labels. */
+ * rek_result_cleanup (also after a failure). The request asks for general labels, so an
+ * answer without a Labels array ({}, "Labels":null) is malformed: LK_AWS_BAD_RESPONSE,
+ * retried by the client like a 5xx before it is returned. Errors: those of
+ * rek_build_request, of aws_client_send (the AWS error, with its code and request id), of
+ * rek_parse_labels. */
 int rek_detect_labels(struct aws_client *rekognition, const struct rek_image *img,
                       const struct rek_options *opt, int64_t deadline_ms, struct rek_result *out,
                       struct lk_error *err);

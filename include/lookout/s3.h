@@ -34,7 +34,8 @@ void s3_object_info_cleanup(struct s3_object_info *info);
 const char *s3_object_meta(const struct s3_object_info *info, const char *name);
 
 /* HeadObject. version_id may be NULL. A missing object is LK_AWS_NOT_FOUND (or
- * LK_AWS_ACCESS_DENIED without s3:ListBucket, as S3 answers 403 then). */
+ * LK_AWS_ACCESS_DENIED without s3:ListBucket, as S3 answers 403 then). A 200 without
+ * Content-Length or ETag is malformed: retried, then LK_AWS_BAD_RESPONSE. */
 int s3_head_object(struct aws_client *s3, const char *bucket, const char *key,
                    const char *version_id, int64_t deadline_ms, struct s3_object_info *info,
                    struct lk_error *err);

@@ -29,7 +29,8 @@ struct sns_message {
 };
 
 /* Publishes msg; on success copies the MessageId SNS returned into message_id (cap bytes,
- * NUL-terminated). */
+ * NUL-terminated). A 2xx without a MessageId is malformed: retried, then
+ * LK_AWS_BAD_RESPONSE. */
 int sns_publish(struct aws_client *sns, const struct sns_message *msg, int64_t deadline_ms,
                 char *message_id, size_t cap, struct lk_error *err);
 

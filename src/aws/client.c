@@ -589,6 +589,23 @@ static void transport_outcome(struct aws_client *c, CURLcode cc, struct outcome 
     err_set(err, o->status, "%s", o->detail);
 }
 
+/* A 2xx the caller's accept callback read: a malformed answer is retried as a 5xx is. */
+static void accept_outcome(const struct aws_request *req, struct aws_response *resp,
+                           struct outcome *o, struct lk_error *err)
+{
+    err_clear(err);
+    int rc = req->accept(resp, req->accept_state, err);
+    if (rc == LK_OK)
+        return;
+    o->status = rc;
+    o->kind = rc == LK_AWS_BAD_RESPONSE ? AWS_RETRY_TRANSIENT : AWS_RETRY_NONE;
+    snprintf(o->detail, sizeof o->detail, "%s (HTTP %ld%s%s)", err->message, resp->status,
+             resp->request_id[0] ? ", request id " : "", resp->request_id);
+    err_set(err, rc, "%s", o->detail);
+    snprintf(err->request_id, sizeof err->request_id, "%s", resp->request_id);
+    err->http_status = resp->status;
+}
+
 /* One attempt, classified; or NOT_PREPARED or NO_TIME as perform says. */
 static int attempt(struct aws_client *c, const struct aws_request *req, int64_t deadline_ms,
                    struct aws_response *resp, struct outcome *o, struct lk_error *err)
@@ -600,12 +617,15 @@ static int attempt(struct aws_client *c, const struct aws_request *req, int64_t 
         resp->status <= 299) {
         fill_request_id(resp, NULL);
         *o = (struct outcome){.status = LK_OK, .kind = AWS_RETRY_NONE, .retry_after_ms = -1};
-        return 0;
-    }
-    if (cc == CURLE_OK || (cc == CURLE_WRITE_ERROR && c->xfer.truncated))
+        if (req->accept)
+            accept_outcome(req, resp, o, err);
+    } else if (cc == CURLE_OK || (cc == CURLE_WRITE_ERROR && c->xfer.truncated)) {
         http_outcome(resp, o, err);
-    else
+    } else {
         transport_outcome(c, (CURLcode)cc, o, err);
+    }
+    if (o->status == LK_OK)
+        return 0;
     aws_scrub(err->message, c->cfg->secret_access_key);
     aws_scrub(err->message, c->cfg->session_token);
     aws_scrub(o->detail, c->cfg->secret_access_key);

@@ -283,6 +283,7 @@ static int parse_tree(const cJSON *root, struct rek_result *out, struct lk_error
         return LK_OK;
     if (!cJSON_IsArray(labels))
         return bad(err, "Labels", "not an array");
+    out->has_labels = 1;
     int n = cJSON_GetArraySize(labels);
     if (n > REK_MAX_LABELS)
         return bad(err, "Labels", "more than 1000 labels");
@@ -358,6 +359,17 @@ void rek_result_cleanup(struct rek_result *r)
 
 /* ---- The call ------------------------------------------------------------------------ */
 
+/* The client's accept callback: a 2xx without the Labels we asked for is malformed. */
+static int accept_labels(const struct aws_response *resp, void *state, struct lk_error *err)
+{
+    struct rek_result *out = state;
+    rek_result_cleanup(out);
+    int rc = rek_parse_labels(buf_cstr(&resp->body), resp->body.len, out, err);
+    if (rc == LK_OK && !out->has_labels)
+        rc = bad(err, "Labels", "missing");
+    return rc;
+}
+
 int rek_detect_labels(struct aws_client *rekognition, const struct rek_image *img,
                       const struct rek_options *opt, int64_t deadline_ms, struct rek_result *out,
                       struct lk_error *err)
@@ -379,11 +391,14 @@ int rek_detect_labels(struct aws_client *rekognition, const struct rek_image *im
         .body = body.data,
         .body_len = body.len,
         .max_response_bytes = REK_MAX_RESPONSE_BYTES,
+        .accept = accept_labels,
+        .accept_state = out,
     };
+    memset(out, 0, sizeof(*out));
     if (rc == LK_OK)
         rc = aws_client_send(rekognition, &req, deadline_ms, &resp, err);
-    if (rc == LK_OK)
-        rc = rek_parse_labels(buf_cstr(&resp.body), resp.body.len, out, err);
+    if (rc != LK_OK)
+        rek_result_cleanup(out);
     buf_cleanup(&body);
     aws_response_cleanup(&resp);
     return rc;

@@ -85,6 +85,16 @@ static int fill_info(const struct aws_response *resp, struct s3_object_info *inf
     return rc;
 }
 
+/* The client's accept callback for HeadObject: S3 always sends Content-Length and ETag, so
+ * a 200 without them is malformed (retried), never an object of unknown kind. */
+static int accept_head(const struct aws_response *resp, void *state, struct lk_error *err)
+{
+    (void)state;
+    if (!aws_response_header(resp, "content-length") || !aws_response_header(resp, "etag"))
+        return err_set(err, LK_AWS_BAD_RESPONSE, "S3 HeadObject: no Content-Length or ETag");
+    return LK_OK;
+}
+
 static int object_request(struct aws_client *s3, const char *operation, const char *method,
                           const char *bucket, const char *key, const char *version_id,
                           size_t max_bytes, int64_t deadline_ms, struct aws_response *resp,
@@ -103,6 +113,7 @@ static int object_request(struct aws_client *s3, const char *operation, const ch
         .query = version_id ? &version : NULL,
         .query_count = version_id ? 1 : 0,
         .max_response_bytes = max_bytes,
+        .accept = strcmp(method, "HEAD") == 0 ? accept_head : NULL,
     };
     rc = aws_client_send(s3, &req, deadline_ms, resp, err);
     if (rc != LK_OK) /* the client names the operation; this names the object */

@@ -64,6 +64,20 @@ static int find_message_id(const struct lk_buf *body, char *out, size_t cap)
     return 0;
 }
 
+struct message_id {
+    char *out;
+    size_t cap;
+};
+
+/* The client's accept callback: a 2xx without a MessageId is malformed, so it is retried. */
+static int accept_publish(const struct aws_response *resp, void *state, struct lk_error *err)
+{
+    struct message_id *id = state;
+    if (find_message_id(&resp->body, id->out, id->cap) != 0)
+        return err_set(err, LK_AWS_BAD_RESPONSE, "SNS Publish: no MessageId in the response");
+    return LK_OK;
+}
+
 int sns_publish(struct aws_client *sns, const struct sns_message *msg, int64_t deadline_ms,
                 char *message_id, size_t cap, struct lk_error *err)
 {
@@ -72,6 +86,7 @@ int sns_publish(struct aws_client *sns, const struct sns_message *msg, int64_t d
                        SNS_MAX_MESSAGE_BYTES);
     struct lk_buf body;
     struct aws_response resp;
+    struct message_id id = {message_id, cap};
     buf_init(&body, SNS_MAX_BODY_BYTES);
     aws_response_init(&resp);
     int rc = build_body(msg, &body);
@@ -90,14 +105,12 @@ int sns_publish(struct aws_client *sns, const struct sns_message *msg, int64_t d
         .body = body.data,
         .body_len = body.len,
         .max_response_bytes = 64 * 1024,
+        .accept = accept_publish,
+        .accept_state = &id,
     };
     rc = aws_client_send(sns, &req, deadline_ms, &resp, err);
-    if (rc != LK_OK) {
+    if (rc != LK_OK)
         err_wrap(err, "topic %s", msg->topic_arn);
-        goto cleanup;
-    }
-    if (find_message_id(&resp.body, message_id, cap) != 0)
-        rc = err_set(err, LK_AWS_BAD_RESPONSE, "SNS Publish: no MessageId in the response");
 cleanup:
     buf_cleanup(&body);
     aws_response_cleanup(&resp);
