@@ -154,13 +154,19 @@ int aws_client_new(const struct aws_config *cfg, enum aws_service svc, struct aw
 void aws_client_free(struct aws_client *client);
 
 /* Sends req, retrying transient and throttling failures and answers req->accept calls
- * malformed, and never past deadline_ms (Unix epoch milliseconds; each attempt's timeout is
- * the remaining time minus a margin; 0 or less means no deadline, and each attempt then gets
- * 60 s). resp
+ * malformed, and never past deadline_ms (Unix epoch milliseconds; 0 or less means no
+ * deadline, and each attempt then gets 60 s). Each attempt must connect within
+ * AWS_CONNECT_TIMEOUT_MS and finish within its share of the time left: the remaining time
+ * minus a margin, divided by the attempts still allowed, never under AWS_ATTEMPT_FLOOR_MS
+ * (the last attempt gets all of it), as the SDKs' connect and read timeouts do, so one hung
+ * connection leaves time for the next attempt. resp
  * (initialised by the caller) receives the final attempt's status, headers and body.
  * Returns LK_OK for a 2xx (and 3xx is an error); otherwise the status that matches the AWS
  * error (LK_AWS_THROTTLED, LK_AWS_ACCESS_DENIED, LK_TIMEOUT, LK_TRANSPORT, ...) with err
  * holding the AWS code, message, request id and HTTP status. */
+#define AWS_CONNECT_TIMEOUT_MS 3000
+#define AWS_ATTEMPT_FLOOR_MS 2000
+
 int aws_client_send(struct aws_client *client, const struct aws_request *req, int64_t deadline_ms,
                     struct aws_response *resp, struct lk_error *err);
 

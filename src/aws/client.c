@@ -1,8 +1,9 @@
 /* One signed, retried HTTP exchange with an AWS service on a reused curl handle (aws.h).
  *
  * Choices worth knowing (see also aws_retry.h):
- *   - every attempt is bounded by the deadline minus CLIENT_MARGIN_MS (250 ms), left to the
- *     caller to report the failure to Lambda before it is killed; an attempt or a backoff
+ *   - every attempt is bounded by its share of the time to the deadline minus
+ *     CLIENT_MARGIN_MS (250 ms), left to the caller to report the failure to Lambda before
+ *     it is killed (aws.h says how the share is cut); an attempt or a backoff
  *     sleep that could not finish CLIENT_MIN_ATTEMPT_MS before that is not started;
  *   - proxies: curl's usual environment (HTTPS_PROXY, NO_PROXY) is honoured, so a user's
  *     proxy is used for real AWS, but loopback (127.0.0.1, localhost, ::1: local emulators)
@@ -35,7 +36,6 @@
 
 #define CLIENT_MARGIN_MS 250
 #define CLIENT_MIN_ATTEMPT_MS 50
-#define CLIENT_CONNECT_TIMEOUT_MS 3000
 #define CLIENT_NO_DEADLINE_ATTEMPT_MS 60000
 #define CLIENT_MAX_HEADERS 256
 #define CLIENT_MAX_HEADER_BYTES (256 * 1024)
@@ -467,6 +467,22 @@ static int wire_for_attempt(struct aws_client *c, const struct aws_request *req,
 #define NOT_PREPARED (-1)
 #define NO_TIME (-2)
 
+/* The timeout of the next attempt: an equal share of the time left for each attempt still
+ * allowed, with a floor, so that a hung first attempt does not spend the second's time. */
+static int64_t attempt_ms(const struct aws_client *c, const struct aws_response *resp,
+                          int64_t deadline_ms)
+{
+    int64_t left = budget_ms(deadline_ms);
+    int max = c->cfg->max_attempts > 0 ? c->cfg->max_attempts : 3;
+    int attempts_left = max - resp->attempts;
+    if (attempts_left <= 1)
+        return left;
+    int64_t share = left / attempts_left;
+    if (share < AWS_ATTEMPT_FLOOR_MS)
+        share = AWS_ATTEMPT_FLOOR_MS;
+    return share < left ? share : left;
+}
+
 /* Performs one attempt; the curl code, NOT_PREPARED when the request could not be prepared
  * (err then holds why), or NO_TIME when the deadline came while it was being prepared. The
  * timeout is taken after signing, so the time signing took is not spent twice. */
@@ -482,12 +498,12 @@ static int perform(struct aws_client *c, const struct aws_request *req, int64_t 
         aws_wire_cleanup(&wire);
         return NOT_PREPARED;
     }
-    int64_t budget = c->xfer.budget_ms = budget_ms(deadline_ms);
-    if (budget < CLIENT_MIN_ATTEMPT_MS) {
+    if (budget_ms(deadline_ms) < CLIENT_MIN_ATTEMPT_MS) {
         curl_slist_free_all(list);
         aws_wire_cleanup(&wire);
         return NO_TIME;
     }
+    int64_t budget = c->xfer.budget_ms = attempt_ms(c, resp, deadline_ms);
     resp->attempts++;
     CURL *k = c->curl;
     set_method(k, req);
@@ -496,7 +512,7 @@ static int perform(struct aws_client *c, const struct aws_request *req, int64_t 
     curl_easy_setopt(k, CURLOPT_TIMEOUT_MS, (long)budget);
     curl_easy_setopt(
         k, CURLOPT_CONNECTTIMEOUT_MS,
-        (long)(budget < CLIENT_CONNECT_TIMEOUT_MS ? budget : CLIENT_CONNECT_TIMEOUT_MS));
+        (long)(budget < AWS_CONNECT_TIMEOUT_MS ? budget : AWS_CONNECT_TIMEOUT_MS));
     trace_request(req, &wire);
     c->errbuf[0] = '\0';
     CURLcode cc = curl_easy_perform(k);

@@ -293,6 +293,26 @@ class RetryTest(ClientTest):
         self.assertEqual(len(srv.requests), 1)
         self.assert_within_deadline(out)
 
+    def test_hung_first_attempt_leaves_time_for_the_second(self):
+        # 5.75 s to the deadline over 3 attempts: each gets the 2 s floor, not all of it.
+        srv = self.serve([{"slow": (100, 0.1)}, {"status": 200, "body": "fine"}])
+        out = self.call_one(dict(S3_GET, deadline_ms=6000))
+        self.assertEqual(out["status"], "LK_OK", out)
+        self.assertEqual(out["attempts"], 2)
+        self.assertEqual(len(srv.requests), 2)
+        gap = srv.requests[1]["time_ms"] - srv.requests[0]["time_ms"]
+        self.assertGreaterEqual(gap, 1900)
+        self.assertLess(gap, 3500)
+        self.assert_within_deadline(out)
+
+    def test_last_attempt_gets_all_the_time_left(self):
+        srv = self.serve([], default={"slow": (100, 0.05)})
+        out = self.call_one(dict(S3_GET, deadline_ms=6000), AWS_MAX_ATTEMPTS="2")
+        self.assertEqual(out["status"], "LK_TIMEOUT")
+        self.assertEqual(out["attempts"], 2)
+        self.assertEqual(len(srv.requests), 2)
+        self.assert_within_deadline(out)
+
     def test_retry_quota_runs_out(self):
         self.serve([], default={"status": 503})
         lines, _ = self.call(dict(S3_GET, repeat=20))
