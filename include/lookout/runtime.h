@@ -33,6 +33,10 @@
  * [A-Za-z0-9._:-], are refused as a failed /next. */
 #define RT_REQUEST_ID_MAX 128
 
+/* The longest value of a /next header the loop keeps; a longer one is treated as absent.
+ * It also sizes the one _X_AMZN_TRACE_ID buffer (X-Ray trace headers are far shorter). */
+#define RT_HEADER_VALUE_MAX (16 * 1024)
+
 /* The context of one invoke, from the headers of GET /next. Every string is a heap copy
  * owned by the struct (rt_invocation_cleanup frees them); NULL when the header was absent,
  * except request_id, which a successful rt_next always sets. */
@@ -101,7 +105,9 @@ int rt_error_type_valid(const char *type);
  * never ends the loop, nor do 400/403/413 answers or a failed /next (up to a run of
  * consecutive failures, which ends it as LK_RUNTIME_API). Returns only when the loop must
  * end: LK_RUNTIME_API (500, "exit promptly") or LK_TRANSPORT (unreachable), err filled.
- * Not reentrant: it owns the process environment's _X_AMZN_TRACE_ID and the log context. */
+ * Not reentrant: it owns the process environment's _X_AMZN_TRACE_ID and the log context.
+ * The variable lives in one buffer of RT_HEADER_VALUE_MAX bytes put in the environment once
+ * and rewritten in place, so a long life does not grow the heap. */
 int rt_run(struct rt_client *c, rt_handler_fn handler, void *ctx, struct lk_error *err);
 
 #endif

@@ -15,7 +15,6 @@
 
 #define API_PREFIX "/2018-06-01/runtime"
 #define API_MAX 256
-#define HEADER_VALUE_MAX (16 * 1024)
 #define ANSWER_MAX (64 * 1024)
 #define CONNECT_ATTEMPTS 3
 #define CONNECT_TIMEOUT_MS 1000L
@@ -155,7 +154,7 @@ static void store_header(struct rt_client *c, int which, struct lk_view value)
         return;
     }
     char **slot = header_slot(c->inv, which);
-    if (value.len == 0 || value.len > HEADER_VALUE_MAX)
+    if (value.len == 0 || value.len > RT_HEADER_VALUE_MAX)
         return; /* Lambda sends a header only when it has a value */
     char *copy = view_dup(value);
     if (!copy) {

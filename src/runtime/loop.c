@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,13 +21,28 @@ static int must_exit(int rc, const struct lk_error *err)
     return rc == LK_RUNTIME_API && err->http_status >= 500;
 }
 
+#define TRACE_ENV_NAME "_X_AMZN_TRACE_ID="
+
+/* The environment entry of the trace header: one buffer of the largest header value, given
+ * to putenv once and rewritten in place, because glibc's setenv keeps every value it
+ * replaces (a leak per invoke over a long life). */
+struct trace_env {
+    char entry[sizeof(TRACE_ENV_NAME) + RT_HEADER_VALUE_MAX];
+    int in_env;
+};
+
 /* X-Ray SDKs read the trace header from the environment. */
-static void set_trace_env(const char *trace_id)
+static void set_trace_env(struct trace_env *t, const char *trace_id)
 {
-    if (trace_id)
-        setenv("_X_AMZN_TRACE_ID", trace_id, 1);
-    else
-        unsetenv("_X_AMZN_TRACE_ID");
+    if (!trace_id || strlen(trace_id) > RT_HEADER_VALUE_MAX) {
+        if (t->in_env)
+            unsetenv("_X_AMZN_TRACE_ID");
+        t->in_env = 0;
+        return;
+    }
+    snprintf(t->entry, sizeof(t->entry), "%s%s", TRACE_ENV_NAME, trace_id);
+    if (!t->in_env && putenv(t->entry) == 0)
+        t->in_env = 1;
 }
 
 static void log_payload(struct lk_view event)
@@ -64,9 +80,9 @@ static int report(struct rt_client *c, const struct rt_invocation *inv, int hand
 
 static int invoke(struct rt_client *c, rt_handler_fn handler, void *ctx,
                   const struct rt_invocation *inv, struct lk_view event, struct lk_buf *response,
-                  struct lk_error *err)
+                  struct trace_env *trace, struct lk_error *err)
 {
-    set_trace_env(inv->trace_id);
+    set_trace_env(trace, inv->trace_id);
     log_set_context(inv->request_id, inv->trace_id);
     log_payload(event);
     struct lk_error failure;
@@ -102,6 +118,9 @@ int rt_run(struct rt_client *c, rt_handler_fn handler, void *ctx, struct lk_erro
     struct lk_buf event, response;
     buf_init(&event, RT_PAYLOAD_MAX_BYTES);
     buf_init(&response, RT_PAYLOAD_MAX_BYTES);
+    struct trace_env *trace = calloc(1, sizeof(*trace));
+    if (!trace)
+        return err_set(err, LK_NOMEM, "trace header buffer");
     int streak = 0;
     int rc;
     for (;;) {
@@ -110,7 +129,7 @@ int rt_run(struct rt_client *c, rt_handler_fn handler, void *ctx, struct lk_erro
         rc = rt_next(c, &inv, &event, &next_err);
         if (rc == LK_OK) {
             streak = 0;
-            rc = invoke(c, handler, ctx, &inv, buf_view(&event), &response, err);
+            rc = invoke(c, handler, ctx, &inv, buf_view(&event), &response, trace, err);
             if (rc != LK_OK)
                 break;
             continue;
@@ -122,6 +141,8 @@ int rt_run(struct rt_client *c, rt_handler_fn handler, void *ctx, struct lk_erro
         }
         failed_next(c, &inv, rc, &next_err, streak);
     }
+    set_trace_env(trace, NULL); /* the environment must not point into freed memory */
+    free(trace);
     rt_invocation_cleanup(&inv);
     buf_cleanup(&event);
     buf_cleanup(&response);
