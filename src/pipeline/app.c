@@ -6,6 +6,7 @@
  * lists which and why, so Lambda retries the event (alerts already sent for the others repeat
  * with the same alertId, which subscribers can drop).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,13 +82,43 @@ struct failures {
     struct lk_buf text;
 };
 
-static void note_failure(struct failures *f, const struct ev_item *item, const struct lk_error *e)
+/* Room for "N of M units failed: " in the final message. */
+#define FAILURES_PREFIX_BYTES 40
+/* Each unit keeps at least this much of its reason, however many failed. */
+#define UNIT_REASON_MIN_BYTES 48
+
+/* A byte offset near at, moved back to the start of a UTF-8 sequence. */
+static size_t utf8_start(const char *s, size_t at)
+{
+    while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
+        at--;
+    return at;
+}
+
+/* Each unit's entry is cut to its share of the final message, keeping its head (which unit,
+ * which type) and its tail (the cause), so a long reason shortens instead of pushing every
+ * reason out of errorMessage. */
+static void note_failure(struct failures *f, size_t units, const struct ev_item *item,
+                         const struct lk_error *e)
 {
     if (f->count++ == 0)
         f->first_code = e->code;
     LOG_ERROR("%s failed (%s): %s", item->where, err_lambda_type(e->code), e->message);
-    buf_appendf(&f->text, "%s%s: %s: %s", f->text.len ? "; " : "", item->where,
-                err_lambda_type(e->code), e->message);
+    size_t share = (sizeof(e->message) - FAILURES_PREFIX_BYTES) / (units ? units : 1);
+    if (share < UNIT_REASON_MIN_BYTES)
+        share = UNIT_REASON_MIN_BYTES;
+    char entry[2 * sizeof(e->message)];
+    snprintf(entry, sizeof(entry), "%s: %s: %s", item->where, err_lambda_type(e->code),
+             e->message);
+    size_t len = strlen(entry);
+    const char *sep = f->text.len ? "; " : "";
+    if (len <= share) {
+        buf_appendf(&f->text, "%s%s", sep, entry);
+        return;
+    }
+    size_t head = utf8_start(entry, share / 2);
+    size_t tail = utf8_start(entry, len - (share - share / 2 - 3));
+    buf_appendf(&f->text, "%s%.*s...%s", sep, (int)head, entry, entry + tail);
 }
 
 static int answer(struct lk_buf *response, enum ev_kind kind, size_t units,
@@ -115,7 +146,7 @@ static int handle_batch(struct pl_app *app, const struct pl_call *call, enum ev_
     struct ev_batch batch = {0};
     struct pl_stats stats = {0};
     struct failures failed = {0};
-    buf_init(&failed.text, sizeof(err->message));
+    buf_init(&failed.text, 64 * 1024);
     int rc = ev_parse(doc, kind, &batch, err);
     struct pl_job job = {
         .settings = &app->settings,
@@ -128,7 +159,7 @@ static int handle_batch(struct pl_app *app, const struct pl_call *call, enum ev_
     for (size_t i = 0; rc == LK_OK && i < batch.count; i++) {
         struct lk_error item_err = {0};
         if (run_item(&job, &batch.items[i], &item_err) != LK_OK)
-            note_failure(&failed, &batch.items[i], &item_err);
+            note_failure(&failed, batch.count, &batch.items[i], &item_err);
     }
     LOG_INFO("%s event: %zu units, %zu frames, %zu skipped, %zu labels, %zu alerts, %zu failed",
              ev_kind_name(batch.kind), batch.count, stats.frames, stats.skipped, stats.labels,

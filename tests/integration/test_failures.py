@@ -176,6 +176,17 @@ class AwsFailureTest(IntegrationCase):
         self.assertEqual(self.ops(), [("s3", "HeadObject")])
         self.assertEqual(self.statuses("s3", "HeadObject"), [404])
 
+    def test_long_reason_is_shortened_not_dropped(self):
+        key = "cam/" + "k" * 700 + ".jpg"
+        run = self.run_failed(s3_event(s3_record(BUCKET, key)), "Function.AwsNotFound",
+                              AWS_MAX_ATTEMPTS=1)
+        message = run.body["errorMessage"]
+        self.assertTrue(message.startswith("1 of 1 units failed: Records[0]"), message)
+        self.assertIn("Function.AwsNotFound", message)
+        self.assertIn("...", message)
+        self.assertRegex(message, r"(NotFound|404)")
+        self.assertLessEqual(len(message.encode()), 511)
+
     def test_connection_reset_is_retried(self):
         self.emu.fault("sns", "Publish", reset=True, times=1)
         run = self.run_ok(self.event, AWS_MAX_ATTEMPTS=3)
