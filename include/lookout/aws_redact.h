@@ -24,9 +24,14 @@
 int aws_redact_header(const char *line, size_t len, struct lk_buf *out);
 int aws_redact_url(const char *url, size_t len, struct lk_buf *out);
 
-/* Overwrites every occurrence of secret (len >= 8, else nothing is done) and of its
- * URL-encoded form inside text (NUL-terminated, modified in place) with '*'. A last line of
- * defence for messages that came from outside. */
+/* Overwrites with '*' every run of text that is a fragment of secret (or of its URL-encoded
+ * form) of at least AWS_SCRUB_FRAGMENT_MIN bytes, and every whole occurrence of a shorter
+ * secret; a secret under 8 bytes is not looked for. text is NUL-terminated and modified in
+ * place. A last line of defence for messages that came from outside, which may echo a cut
+ * or split part of a token. O(len x secret length): meant for error messages. */
+#define AWS_SCRUB_FRAGMENT_MIN 16
 void aws_scrub(char *text, const char *secret);
+/* The same over len bytes (NULs included), for a reply body before it is parsed and cut. */
+void aws_scrub_bytes(char *text, size_t len, const char *secret);
 
 #endif

@@ -543,9 +543,13 @@ static void fill_request_id(struct aws_response *resp, const char *from_body)
 }
 
 /* An HTTP error reply: parsed, classified, and err filled with the AWS details. */
-static void http_outcome(struct aws_response *resp, struct outcome *o, struct lk_error *err)
+static void http_outcome(const struct aws_config *cfg, struct aws_response *resp,
+                         struct outcome *o, struct lk_error *err)
 {
     struct aws_error_info info;
+    /* Scrubbed before the parser cuts the message, so no cut-off part of a secret remains. */
+    aws_scrub_bytes(resp->body.data, resp->body.len, cfg->secret_access_key);
+    aws_scrub_bytes(resp->body.data, resp->body.len, cfg->session_token);
     aws_error_parse(resp->status, aws_response_header(resp, "x-amzn-errortype"), resp->body.data,
                     resp->body.len, &info);
     fill_request_id(resp, info.request_id);
@@ -636,7 +640,7 @@ static int attempt(struct aws_client *c, const struct aws_request *req, int64_t 
         if (req->accept)
             accept_outcome(req, resp, o, err);
     } else if (cc == CURLE_OK || (cc == CURLE_WRITE_ERROR && c->xfer.truncated)) {
-        http_outcome(resp, o, err);
+        http_outcome(c->cfg, resp, o, err);
     } else {
         transport_outcome(c, (CURLcode)cc, o, err);
     }

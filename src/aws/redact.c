@@ -85,22 +85,51 @@ int aws_redact_url(const char *url, size_t len, struct lk_buf *out)
     return rc;
 }
 
-static void scrub_one(char *text, const char *needle, size_t n)
+/* Length of the longest run of text at t (avail bytes) that appears anywhere in needle. */
+static size_t longest_fragment(const char *t, size_t avail, const char *needle, size_t n)
 {
-    for (char *hit = strstr(text, needle); hit; hit = strstr(hit + n, needle))
-        memset(hit, '*', n);
+    size_t best = 0;
+    for (size_t j = 0; j < n && best < avail; j++) {
+        size_t k = 0;
+        while (k < avail && j + k < n && t[k] == needle[j + k])
+            k++;
+        if (k > best)
+            best = k;
+    }
+    return best;
 }
 
-void aws_scrub(char *text, const char *secret)
+/* Stars every run of text that is a fragment of needle at least min bytes long (min is the
+ * whole needle when it is shorter). Comparisons read only bytes not yet starred. */
+static void scrub_fragments(char *text, size_t len, const char *needle, size_t n)
+{
+    size_t min = n < AWS_SCRUB_FRAGMENT_MIN ? n : AWS_SCRUB_FRAGMENT_MIN;
+    size_t star_to = 0;
+    for (size_t i = 0; i < len; i++) {
+        size_t k = longest_fragment(text + i, len - i, needle, n);
+        if (k >= min && i + k > star_to)
+            star_to = i + k;
+        if (i < star_to)
+            text[i] = '*';
+    }
+}
+
+void aws_scrub_bytes(char *text, size_t len, const char *secret)
 {
     size_t n = secret ? strlen(secret) : 0;
     if (!text || n < 8)
         return;
-    scrub_one(text, secret, n);
+    scrub_fragments(text, len, secret, n);
     /* The same secret as a URL or a form body carries it. */
     struct lk_buf enc;
     buf_init(&enc, 3 * n + 1);
     if (form_encode(&enc, secret, n, 0) == LK_OK && enc.len > n)
-        scrub_one(text, enc.data, enc.len);
+        scrub_fragments(text, len, enc.data, enc.len);
     buf_cleanup(&enc);
+}
+
+void aws_scrub(char *text, const char *secret)
+{
+    if (text)
+        aws_scrub_bytes(text, strlen(text), secret);
 }

@@ -235,6 +235,27 @@ static void scrubs_secrets(void **state)
     aws_scrub(keep, NULL);
 }
 
+/* A message cut mid-token, or quoting a piece of it, keeps no fragment of 16+ bytes. */
+static void scrubs_fragments_of_a_secret(void **state)
+{
+    (void)state;
+    const char *token = "IQoJb3JpZ2luX2VjEHoaCXVzLWVhc3QtMSJHMEUCIQDexampletoken0123456789";
+    char cut[128], middle[128], short_part[64];
+    snprintf(cut, sizeof cut, "token %.40s", token);
+    snprintf(middle, sizeof middle, "x %.20s y", token + 10);
+    snprintf(short_part, sizeof short_part, "x %.10s y", token + 10);
+    aws_scrub(cut, token);
+    aws_scrub(middle, token);
+    aws_scrub(short_part, token);
+    assert_string_equal(cut, "token ****************************************");
+    assert_string_equal(middle, "x ******************** y");
+    assert_string_equal(short_part, "x luX2VjEHoa y"); /* under 16 bytes: too common to hide */
+    char body[] = "{\"message\":\"bad IQoJb3JpZ2luX2VjEHoaCXVzLWVh\0IQoJb3JpZ2luX2VjEHoaCXVz\"}";
+    aws_scrub_bytes(body, sizeof body - 1, token);
+    assert_null(strstr(body, "IQoJb3JpZ2lu"));
+    assert_null(strstr(body + strlen(body) + 1, "IQoJb3JpZ2lu")); /* past the NUL too */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +271,7 @@ int main(void)
         cmocka_unit_test(redacts_headers),
         cmocka_unit_test(redacts_urls),
         cmocka_unit_test(scrubs_secrets),
+        cmocka_unit_test(scrubs_fragments_of_a_secret),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
