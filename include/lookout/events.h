@@ -46,6 +46,11 @@ enum ev_kind {
 
 /* The route of a parsed event. event may be any JSON value (NULL gives UNKNOWN). */
 enum ev_kind ev_classify(const cJSON *event);
+
+/* Checks the raw event text (len bytes) before it is parsed: a string that escapes a NUL
+ * (\u0000) is refused with LK_INVALID_EVENT, because C strings end there and a key would
+ * silently shorten (as %00 in an S3 key already is). No event AWS sends carries one. */
+int ev_check_text(const char *text, size_t len, struct lk_error *err);
 /* "s3", "s3-test", "sns", "eventbridge-s3", "manual", "cfn-custom-resource", "unknown". */
 const char *ev_kind_name(enum ev_kind kind);
 

@@ -245,3 +245,25 @@ int ev_parse(const cJSON *event, enum ev_kind kind, struct ev_batch *out, struct
     }
     return rc;
 }
+
+/* Walks the JSON strings of text: a backslash escapes the next byte, so "\\u0000" is a
+ * backslash followed by text, and only a real \u0000 escape counts. */
+int ev_check_text(const char *text, size_t len, struct lk_error *err)
+{
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!in_string) {
+            in_string = text[i] == '"';
+            continue;
+        }
+        if (text[i] == '"') {
+            in_string = 0;
+        } else if (text[i] == '\\') {
+            if (len - i >= 6 && text[i + 1] == 'u' && memcmp(text + i + 2, "0000", 4) == 0)
+                return err_set(err, LK_INVALID_EVENT,
+                               "the event holds a NUL character (\\u0000) in a string");
+            i++;
+        }
+    }
+    return LK_OK;
+}

@@ -177,6 +177,8 @@ static int handle_batch(struct pl_app *app, const struct pl_call *call, enum ev_
 int pl_app_handle(struct pl_app *app, const struct pl_call *call, struct lk_view event,
                   struct lk_buf *response, struct lk_error *err)
 {
+    if (ev_check_text(event.ptr, event.len, err) != LK_OK)
+        return err->code;
     cJSON *doc = json_parse(event.ptr, event.len);
     if (!doc)
         return err_set(err, LK_INVALID_EVENT, "the event is not valid JSON");

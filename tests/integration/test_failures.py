@@ -2,6 +2,7 @@
 either a published alert or a reported error, never a silently lost alert."""
 
 import http.client
+import json
 import unittest
 import urllib.parse
 
@@ -114,6 +115,21 @@ class BadEventTest(IntegrationCase):
         run = self.run_failed({"hello": "world"})
         self.assertIn("unsupported", run.body["errorMessage"])
         self.assertEqual(self.ops(), [])
+
+    def test_nul_inside_a_key_is_refused(self):
+        self.put_image("cam/a.jpg", PERSON_JPG, kvs_metadata(1690707290324))
+        bridge = sample_event("eventbridge-s3-object-created.json")
+        bridge["detail"]["bucket"]["name"] = BUCKET
+        bridge["detail"]["object"]["key"] = "cam/a.jpg\0.png"
+        for event in (s3_event(s3_record(BUCKET, "cam/a.jpg\0.png")), bridge):
+            text = json.dumps(event)
+            self.assertIn("\\u0000", text)
+            run = self.run_failed(text, "Function.InvalidEvent")
+            self.assertIn("NUL", run.body["errorMessage"])
+        self.assertEqual(self.ops(), [])
+        # An escaped backslash followed by "u0000" is text, not a NUL.
+        run = self.run_event(json.dumps(s3_event(s3_record(BUCKET, "cam/a\\u0000.jpg"))))
+        self.assertNotIn("NUL", run.stdout)
 
     def test_event_version_3(self):
         self.put_image(PERSON_KEY, PERSON_JPG)
