@@ -43,6 +43,10 @@ struct kvs_images_query {
     int64_t end_ms;
     int sampling_ms;          /* 0 = let KVS choose; else >= 200 */
     int page_size;            /* MaxResults, 1..100 */
+    int width, height;        /* WidthPixels/HeightPixels: both (KVS stretches to them) or
+                                 neither (0, the source size) */
+    int want_gaps;            /* 1: on_frame also gets images marked NO_MEDIA or MEDIA_ERROR */
+    size_t *calls;            /* when not NULL, incremented for each GetImages request sent */
 };
 
 /* One image from GetImages. data is borrowed for the duration of the callback. */
@@ -50,6 +54,8 @@ struct kvs_frame {
     int64_t timestamp_ms;
     const unsigned char *data;
     size_t len;
+    const char *error;        /* "NO_MEDIA" or "MEDIA_ERROR" (data NULL), only with want_gaps;
+                                 NULL for a frame with content */
 };
 
 /* Called for each frame that has content; a non-LK_OK return stops the walk and is
@@ -57,8 +63,8 @@ struct kvs_frame {
 typedef int (*kvs_frame_fn)(const struct kvs_frame *frame, void *user, struct lk_error *err);
 
 /* Walks every page of GetImages (JPEG, PRODUCER_TIMESTAMP) over the query's range, calling
- * on_frame for each frame with content. Frames marked NO_MEDIA or MEDIA_ERROR are skipped and
- * counted in *skipped (may be NULL). */
+ * on_frame for each frame with content. Frames marked NO_MEDIA or MEDIA_ERROR are counted in
+ * *skipped (may be NULL) and, with want_gaps, handed to on_frame too. */
 int kvs_get_images(struct aws_client *media, const char *endpoint,
                    const struct kvs_images_query *q, int64_t deadline_ms, kvs_frame_fn on_frame,
                    void *user, size_t *skipped, struct lk_error *err);

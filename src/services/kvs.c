@@ -144,20 +144,29 @@ static cJSON *images_request(const struct kvs_images_query *q, const char *next_
         cJSON_AddNumberToObject(body, "SamplingInterval", q->sampling_ms);
     cJSON_AddStringToObject(body, "Format", "JPEG");
     cJSON_AddNumberToObject(body, "MaxResults", q->page_size > 0 ? q->page_size : 25);
+    if (q->width > 0 && q->height > 0) {
+        cJSON_AddNumberToObject(body, "WidthPixels", q->width);
+        cJSON_AddNumberToObject(body, "HeightPixels", q->height);
+    }
     if (next_token)
         cJSON_AddStringToObject(body, "NextToken", next_token);
     return body;
 }
 
 /* One image of a page: a frame with content goes to on_frame, an Error is counted. */
-static int visit_image(const cJSON *image, struct lk_buf *pixels, kvs_frame_fn on_frame,
-                       void *user, size_t *skipped, struct lk_error *err)
+static int visit_image(const cJSON *image, int want_gaps, struct lk_buf *pixels,
+                       kvs_frame_fn on_frame, void *user, size_t *skipped, struct lk_error *err)
 {
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(image, "TimeStamp");
     const char *content = json_get_string(image, "ImageContent");
-    if (json_get_string(image, "Error") || !content) {
+    const char *error = json_get_string(image, "Error");
+    if (error || !content) {
         (*skipped)++;
-        return LK_OK;
+        if (!want_gaps || !cJSON_IsNumber(ts))
+            return LK_OK;
+        struct kvs_frame gap = {.timestamp_ms = (int64_t)llround(ts->valuedouble * 1000.0),
+                                .error = error ? error : "NO_MEDIA"};
+        return on_frame(&gap, user, err);
     }
     if (!cJSON_IsNumber(ts))
         return err_set(err, LK_AWS_BAD_RESPONSE, "KVS getImages: an image has no TimeStamp");
@@ -172,15 +181,15 @@ static int visit_image(const cJSON *image, struct lk_buf *pixels, kvs_frame_fn o
     return on_frame(&frame, user, err);
 }
 
-static int visit_page(const cJSON *page, struct lk_buf *pixels, kvs_frame_fn on_frame, void *user,
-                      size_t *skipped, struct lk_error *err)
+static int visit_page(const cJSON *page, int want_gaps, struct lk_buf *pixels,
+                      kvs_frame_fn on_frame, void *user, size_t *skipped, struct lk_error *err)
 {
     const cJSON *images = json_get_array(page, "Images");
     const cJSON *image;
     int rc = LK_OK;
     cJSON_ArrayForEach(image, images)
     {
-        rc = visit_image(image, pixels, on_frame, user, skipped, err);
+        rc = visit_image(image, want_gaps, pixels, on_frame, user, skipped, err);
         if (rc != LK_OK)
             break;
     }
@@ -201,8 +210,10 @@ int kvs_get_images(struct aws_client *media, const char *endpoint,
         rc = post_json(media, endpoint, "/getImages", body, KVS_PAGE_MAX_BYTES, deadline_ms, &page,
                        err);
         cJSON_Delete(body);
+        if (q->calls)
+            (*q->calls)++;
         if (rc == LK_OK)
-            rc = visit_page(page, &pixels, on_frame, user, &skipped_local, err);
+            rc = visit_page(page, q->want_gaps, &pixels, on_frame, user, &skipped_local, err);
         const char *next = rc == LK_OK ? json_get_string(page, "NextToken") : NULL;
         free(token);
         token = next && *next ? strdup(next) : NULL;
