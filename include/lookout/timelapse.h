@@ -107,4 +107,19 @@ struct pl_timelapse_settings {
 };
 int pl_timelapse_settings_from_env(struct pl_timelapse_settings *s, struct lk_error *err);
 
+/* The invocation {"lookout":{"timelapse":{...}}} (events.h): the file is written to a
+ * temporary file, bounded by TIMELAPSE_MAX_FRAMES, by PL_TL_INVOKE_MAX_BYTES and by the
+ * invocation's deadline (fetching stops early enough to upload what it has), then put to
+ * SNAPSHOT_BUCKET under <SNAPSHOT_PREFIX>timelapse/<stream>/<start>-<end>.<ext>. The answer:
+ * {"route":"manual","timelapse":{"s3Uri","url" (presigned for PRESIGN_TTL_S),"format",
+ * "frames","gaps","repeated","calls","bytes","width","height","stopped"}}; a range without
+ * media answers frames 0 and no s3Uri. Errors: LK_INVALID_EVENT, LK_CONFIG without
+ * SNAPSHOT_BUCKET, the AWS status of a failed call. */
+#define PL_TL_INVOKE_MAX_BYTES ((uint64_t)256 * 1024 * 1024)
+struct pl_settings;
+struct pl_services;
+int pl_timelapse_handle(const struct pl_timelapse_settings *tls, const struct pl_settings *s,
+                        struct pl_services *svc, int64_t deadline_ms, const cJSON *event,
+                        struct lk_buf *response, struct lk_error *err);
+
 #endif

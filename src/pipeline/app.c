@@ -15,6 +15,7 @@
 #include "lookout/log.h"
 #include "lookout/pipeline.h"
 #include "lookout/setup.h"
+#include "lookout/timelapse.h"
 
 /* Without a deadline from Lambda (local runs that give none), work is bounded all the same. */
 #define FALLBACK_BUDGET_MS 300000
@@ -23,6 +24,7 @@ struct pl_app {
     struct pl_settings settings;
     struct pl_services services;
     struct pl_motion motion;    /* kept across warm invocations */
+    struct pl_timelapse_settings timelapse;
 };
 
 int pl_app_new(struct pl_app **out, struct lk_error *err)
@@ -32,6 +34,8 @@ int pl_app_new(struct pl_app **out, struct lk_error *err)
     if (!app)
         return err_set(err, LK_NOMEM, "out of memory");
     int rc = pl_settings_from_env(&app->settings, err);
+    if (rc == LK_OK)
+        rc = pl_timelapse_settings_from_env(&app->timelapse, err);
     if (rc == LK_OK)
         rc = pl_services_init(&app->services, err);
     if (rc != LK_OK) {
@@ -151,6 +155,9 @@ int pl_app_handle(struct pl_app *app, const struct rt_invocation *inv, struct lk
                      "invocation event");
     else if (kind == EV_KIND_CFN_CUSTOM)
         rc = pl_setup_handle(&app->services, deadline_ms, doc, response, err);
+    else if (kind == EV_KIND_MANUAL && ev_is_timelapse(doc))
+        rc = pl_timelapse_handle(&app->timelapse, &app->settings, &app->services, deadline_ms, doc,
+                                 response, err);
     else
         rc = handle_batch(app, deadline_ms, doc, response, err);
     cJSON_Delete(doc);
