@@ -1,4 +1,5 @@
 /* RGB pictures: allocation, JPEG in and out, bilinear scaling (draw.h). */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,8 @@ int img_rgb_from_jpeg(const void *data, size_t len, unsigned min_side, struct im
 {
     unsigned w = 0, h = 0;
     memset(img, 0, sizeof(*img));
+    if (min_side == 0)
+        min_side = INT_MAX; /* no reduced scale reaches it: full size */
     int rc = img_jpeg_scaled_size(data, len, min_side, &w, &h, err);
     if (rc == LK_OK)
         rc = img_rgb_init(img, w, h, (struct img_color){0, 0, 0}, err);
