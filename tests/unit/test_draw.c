@@ -114,6 +114,7 @@ static void scaling_keeps_flat_colours_and_round_trips_jpeg(void **state)
     assert_int_equal(back.h, 10);
     const unsigned char *p = back.pixels + 5 * back.stride + 3 * 8;
     assert_true(p[0] > 200 && p[1] < 60 && p[2] < 60);
+    img_rgb_cleanup(&back);
     assert_int_equal(img_rgb_from_jpeg("nope", 4, 0, &back, &err), LK_BAD_IMAGE);
     assert_null(back.pixels);
     buf_cleanup(&jpeg);
