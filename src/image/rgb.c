@@ -59,25 +59,32 @@ int img_rgb_from_jpeg(const void *data, size_t len, unsigned min_side, struct im
     return rc;
 }
 
-int img_rgb_to_jpeg(const struct img_rgb *img, int quality, struct lk_buf *out,
-                    struct lk_error *err)
+int img_jpeg_encode(const unsigned char *rgb, unsigned w, size_t stride, unsigned h, int quality,
+                    struct lk_buf *out, struct lk_error *err)
 {
-    if (!img->pixels || quality < 1 || quality > 100)
-        return err_set(err, LK_INVALID_ARG, "JPEG encode: empty picture or bad quality");
     tjhandle tj = tjInitCompress();
     if (!tj)
         return err_set(err, LK_NOMEM, "JPEG: TurboJPEG could not start");
     unsigned char *jpeg = NULL;
     unsigned long size = 0;
     int rc = LK_OK;
-    if (tjCompress2(tj, img->pixels, (int)img->w, (int)img->stride, (int)img->h, TJPF_RGB, &jpeg,
-                    &size, TJSAMP_420, quality, 0) != 0)
+    if (tjCompress2(tj, rgb, (int)w, (int)stride, (int)h, TJPF_RGB, &jpeg, &size, TJSAMP_420,
+                    quality, 0) != 0)
         rc = err_set(err, LK_BAD_IMAGE, "JPEG encode: %s", tjGetErrorStr2(tj));
     else if (buf_append(out, jpeg, size) != LK_OK)
-        rc = err_set(err, LK_TOO_LARGE, "JPEG encode: %lu bytes pass the buffer's cap", size);
+        rc = err_set(err, LK_TOO_LARGE, "the encoded JPEG (%lu bytes) does not fit the buffer",
+                     size);
     tjFree(jpeg);
     tjDestroy(tj);
     return rc;
+}
+
+int img_rgb_to_jpeg(const struct img_rgb *img, int quality, struct lk_buf *out,
+                    struct lk_error *err)
+{
+    if (!img->pixels || quality < 1 || quality > 100)
+        return err_set(err, LK_INVALID_ARG, "JPEG encode: empty picture or bad quality");
+    return img_jpeg_encode(img->pixels, img->w, img->stride, img->h, quality, out, err);
 }
 
 /* Source coordinate (16.16 fixed point) of destination pixel i of n over a source of m. */

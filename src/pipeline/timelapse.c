@@ -126,20 +126,28 @@ static int sheet_put(struct run *r, const unsigned char *d, size_t len, int64_t 
     return rc;
 }
 
+/* A JPEG decoded and stretched to the file's size, into *fit (initialised here). */
+static int decode_fitted(const struct run *r, const unsigned char *d, size_t len,
+                         struct img_rgb *fit, struct lk_error *err)
+{
+    unsigned w = r->st->width, h = r->st->height;
+    struct img_rgb src;
+    int rc = img_rgb_from_jpeg(d, len, w > h ? w : h, &src, err);
+    if (rc == LK_OK)
+        rc = img_rgb_init(fit, w, h, (struct img_color){0, 0, 0}, err);
+    if (rc == LK_OK)
+        img_rgb_blit_scaled(fit, 0, 0, w, h, &src);
+    img_rgb_cleanup(&src);
+    return rc;
+}
+
 static int apng_put(struct run *r, const unsigned char *d, size_t len, struct lk_error *err)
 {
-    struct img_rgb src, fit;
-    unsigned w = r->st->width, h = r->st->height;
-    int rc = img_rgb_from_jpeg(d, len, w > h ? w : h, &src, err);
-    if (rc != LK_OK)
-        return rc;
-    rc = img_rgb_init(&fit, w, h, (struct img_color){0, 0, 0}, err);
-    if (rc == LK_OK) {
-        img_rgb_blit_scaled(&fit, 0, 0, w, h, &src);
+    struct img_rgb fit;
+    int rc = decode_fitted(r, d, len, &fit, err);
+    if (rc == LK_OK)
         rc = img_apng_add(r->apng, &fit, err);
-    }
     img_rgb_cleanup(&fit);
-    img_rgb_cleanup(&src);
     return rc;
 }
 
@@ -177,19 +185,13 @@ static void target_size(const struct run *r, const struct img_info *in, unsigned
 /* A JPEG of another size, decoded, stretched to w x h and encoded again into r->scaled. */
 static int rescale(struct run *r, const unsigned char *d, size_t len, struct lk_error *err)
 {
-    unsigned w = r->st->width, h = r->st->height;
-    struct img_rgb src, dst;
-    int rc = img_rgb_from_jpeg(d, len, w > h ? w : h, &src, err);
-    if (rc != LK_OK)
-        return rc;
-    rc = img_rgb_init(&dst, w, h, (struct img_color){0, 0, 0}, err);
+    struct img_rgb fit;
+    int rc = decode_fitted(r, d, len, &fit, err);
     if (rc == LK_OK) {
-        img_rgb_blit_scaled(&dst, 0, 0, w, h, &src);
         buf_reset(&r->scaled);
-        rc = img_rgb_to_jpeg(&dst, PL_TL_REENCODE_QUALITY, &r->scaled, err);
+        rc = img_rgb_to_jpeg(&fit, PL_TL_REENCODE_QUALITY, &r->scaled, err);
     }
-    img_rgb_cleanup(&dst);
-    img_rgb_cleanup(&src);
+    img_rgb_cleanup(&fit);
     if (rc == LK_OK)
         r->st->scaled++;
     return rc;
