@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cJSON *event = json_parse((const char *)data, size);
     if (!event)
         return 0;
-    struct ev_timelapse t;
+    struct ev_timelapse t = {0};
     if (ev_is_timelapse(event) && ev_timelapse_parse(event, &t, &err) == LK_OK)
         ev_timelapse_format_name(t.format);
     ev_timelapse_cleanup(&t);
