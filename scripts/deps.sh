@@ -9,7 +9,10 @@ PACKAGES=(
   libcmocka-dev valgrind clang libclang-rt-dev binutils
   python3 python3-boto3 python3-botocore python3-flask python3-requests python3-yaml
   python3-jsonschema
+  ffmpeg libjpeg-turbo-progs
 )
+# ffmpeg (ffprobe) and libjpeg-turbo-progs (djpeg, cjpeg) are for the tests only: they judge
+# the time-lapse files and make synthetic frames; the function never runs them.
 # Python modules the tests import, and the Debian package that provides each.
 PY_MODULES=(boto3 botocore flask requests yaml jsonschema)
 

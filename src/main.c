@@ -11,6 +11,7 @@
 #include "lookout/log.h"
 #include "lookout/pipeline.h"
 #include "lookout/runtime.h"
+#include "lookout/timelapse.h"
 
 #define EXIT_USAGE 2
 #define LOCAL_TIMEOUT_DEFAULT_S 60
@@ -35,6 +36,7 @@ static const char *const ENV_VARS[][2] = {
     {"KVS_SAMPLING_MS", "GetImages sampling interval, ms (>= 200, default 1000)"},
     {"KVS_MAX_FRAMES", "most frames (Rekognition calls) per fragment or range (default 3)"},
     {"MOTION_MIN_CHANGE", "0..1: skip frames that changed less than this from the last (0 = off)"},
+    {"TIMELAPSE_MAX_FRAMES", "most frames of a time-lapse invocation (default 600)"},
     {"AWS_ACCESS_KEY_ID", "credentials (set by Lambda from the execution role)"},
     {"AWS_SECRET_ACCESS_KEY", "credentials (never logged)"},
     {"AWS_SESSION_TOKEN", "credentials (never logged)"},
@@ -49,13 +51,15 @@ static const char *const ENV_VARS[][2] = {
 
 static void print_help(FILE *out)
 {
-    fputs("usage: bootstrap [--event FILE | --help]\n\n"
+    fputs("usage: bootstrap [--event FILE | --help]\n"
+          "       bootstrap timelapse --stream NAME|ARN --start T --end T ... -o FILE\n\n"
           "Without arguments, runs as an AWS Lambda custom runtime: takes events from the\n"
           "Runtime API at AWS_LAMBDA_RUNTIME_API until Lambda stops it.\n\n"
           "  --event FILE  run one event (a JSON file, or - for stdin) through the handler\n"
           "                outside Lambda; print the response JSON on stdout and exit 0, or\n"
           "                print the Lambda error JSON and exit 1\n"
-          "  --help        print this help\n\n"
+          "  --help        print this help\n"
+          "  timelapse     write a time-lapse of a stream (bootstrap timelapse --help)\n\n"
           "Logs go to stderr. Environment variables:\n",
           out);
     for (size_t i = 0; i < sizeof(ENV_VARS) / sizeof(ENV_VARS[0]); i++)
@@ -205,6 +209,8 @@ int main(int argc, char **argv)
         print_help(stdout);
         return 0;
     }
+    if (argc >= 2 && strcmp(argv[1], "timelapse") == 0)
+        return pl_timelapse_main(argc - 1, argv + 1);
     if (argc == 3 && strcmp(argv[1], "--event") == 0)
         return run_local(argv[2]);
     fputs("bootstrap: unknown arguments\n", stderr);

@@ -265,6 +265,41 @@ int ev_manual_parse(const cJSON *event, struct ev_manual *out, struct lk_error *
 void ev_manual_cleanup(struct ev_manual *m);
 void ev_stream_range_cleanup(struct ev_stream_range *r);
 
+/* {"lookout":{"timelapse":{"stream":"<name or ARN>","start":<ms or RFC 3339>,"end":<same>,
+ *   "everyMs":3000,"format":"avi"|"sheet"|"apng","width":W,"height":H,"fps":10}}}
+ * Only stream, start and end are required; width and height come together or not at all.
+ * start < end <= start + EV_MAX_TIMELAPSE_MS. Parsed apart from ev_parse: it is its own route
+ * (src/pipeline/timelapse_invoke.c). */
+#define EV_MAX_TIMELAPSE_MS (7LL * 24 * 3600 * 1000)
+#define EV_TIMELAPSE_DEFAULT_EVERY_MS 3000
+#define EV_TIMELAPSE_MIN_EVERY_MS 200   /* GetImages' smallest SamplingInterval */
+#define EV_TIMELAPSE_DEFAULT_FPS 10
+#define EV_TIMELAPSE_MAX_FPS 120
+#define EV_TIMELAPSE_MAX_WIDTH 3840     /* GetImages' WidthPixels and HeightPixels */
+#define EV_TIMELAPSE_MAX_HEIGHT 2160
+
+enum ev_timelapse_format { EV_TIMELAPSE_AVI, EV_TIMELAPSE_SHEET, EV_TIMELAPSE_APNG };
+
+struct ev_timelapse {
+    struct ev_stream_range range;
+    long long every_ms;
+    enum ev_timelapse_format format;
+    int width, height;      /* 0 when not given */
+    int fps;
+};
+
+/* 1 when event is a direct invocation asking for a time-lapse (lookout.timelapse present). */
+int ev_is_timelapse(const cJSON *event);
+int ev_timelapse_parse(const cJSON *event, struct ev_timelapse *out, struct lk_error *err);
+void ev_timelapse_cleanup(struct ev_timelapse *t);
+
+/* "avi", "sheet", "apng" and back (-1 for another name). */
+const char *ev_timelapse_format_name(enum ev_timelapse_format f);
+int ev_timelapse_format_parse(const char *name);
+
+/* A time given as text: epoch milliseconds (digits only) or an RFC 3339 date-time. */
+int ev_parse_time_text(const char *s, size_t len, long long *ms_out, struct lk_error *err);
+
 /* ---- CloudFormation custom resource ------------------------------------------------ */
 
 enum ev_cfn_request_type { EV_CFN_CREATE, EV_CFN_UPDATE, EV_CFN_DELETE };

@@ -41,6 +41,10 @@ struct kvs_images_query {
     int64_t end_ms;
     int sampling_ms; /* 0 = let KVS choose; else >= 200 */
     int page_size;   /* MaxResults, 1..100 */
+    int width, height; /* WidthPixels/HeightPixels: both (KVS stretches to them) or
+                          neither (0, the source size) */
+    int want_gaps;     /* 1: on_frame also gets images marked NO_MEDIA or MEDIA_ERROR */
+    size_t *calls;     /* when not NULL, incremented for each GetImages request sent */
 };
 
 /* One image from GetImages. data is borrowed for the duration of the callback. */
@@ -48,6 +52,8 @@ struct kvs_frame {
     int64_t timestamp_ms;
     const unsigned char *data;
     size_t len;
+    const char *error;        /* "NO_MEDIA" or "MEDIA_ERROR" (data NULL), only with want_gaps;
+                                 NULL for a frame with content */
 };
 
 /* Called for each frame that has content; a non-LK_OK return stops the walk and is
@@ -61,7 +67,8 @@ int kvs_data_endpoint(struct kvs_service *kvs, const char *stream, int64_t deadl
 
 /* Walks every page of GetImages (JPEG, PRODUCER_TIMESTAMP) over the query's range on the
  * stream's data endpoint, calling on_frame for each frame with content. Frames marked
- * NO_MEDIA or MEDIA_ERROR are skipped and counted in *skipped (may be NULL). A page that
+ * NO_MEDIA or MEDIA_ERROR are counted in *skipped (may be NULL) and, with want_gaps, handed
+ * to on_frame too. A page that
  * kvs_check_images_page rejects is a malformed answer, retried like a 5xx and then
  * LK_AWS_BAD_RESPONSE. Only NO_MEDIA images is a normal answer (logged at INFO); MEDIA_ERROR
  * with no frame that has content is LK_AWS_SERVER. After a failure the stream's data

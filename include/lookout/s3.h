@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "lookout/aws.h"
@@ -50,6 +51,11 @@ int s3_get_object(struct aws_client *s3, const char *bucket, const char *key,
 int s3_put_object(struct aws_client *s3, const char *bucket, const char *key, const void *data,
                   size_t len, const char *content_type, const struct aws_header *meta,
                   size_t meta_count, int64_t deadline_ms, struct lk_error *err);
+
+/* PutObject of the whole of file f (borrowed; flushed here, read through mmap, so the bytes
+ * are not copied onto the heap). LK_IO when it cannot be read. */
+int s3_put_file(struct aws_client *s3, const char *bucket, const char *key, FILE *f,
+                const char *content_type, int64_t deadline_ms, struct lk_error *err);
 
 /* A presigned GET URL valid for expires_s seconds from now (heap; free() it). */
 int s3_presign_get(const struct aws_client *s3, const char *bucket, const char *key,

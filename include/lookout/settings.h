@@ -23,6 +23,7 @@ struct pl_settings {
     double motion_min_change; /* MOTION_MIN_CHANGE: 0 = off; else the fraction (0..1] of a
                                  frame that must differ from the stream's last frame for it
                                  to be worth a Rekognition call */
+    int timelapse_max_frames; /* TIMELAPSE_MAX_FRAMES: frames of one time-lapse invocation */
 };
 
 #define PL_DEFAULT_MAX_LABELS 50
@@ -32,6 +33,8 @@ struct pl_settings {
 #define PL_DEFAULT_KVS_WINDOW_MS 3000
 #define PL_DEFAULT_KVS_SAMPLING_MS 1000
 #define PL_DEFAULT_KVS_MAX_FRAMES 3
+#define PL_DEFAULT_TIMELAPSE_MAX_FRAMES 600
+#define PL_MAX_TIMELAPSE_MAX_FRAMES 100000
 
 /* Reads and checks every setting; LK_CONFIG names the variable at fault. On failure s holds
  * nothing to free. */

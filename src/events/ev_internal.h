@@ -37,4 +37,12 @@ void ev_where_index(char *dst, size_t cap, const char *base, const char *name, s
 int ev_tags_add(struct ev_tags *tags, const char *name, size_t name_len, const char *value,
                 size_t value_len, const char *where, struct lk_error *err);
 
+/* The member name of parent as an epoch-ms number or an RFC 3339 string; base names parent
+ * in messages ("lookout" gives "lookout.start: ..."). */
+int ev_time_member(const cJSON *parent, const char *base, const char *name, long long *ms,
+                   struct lk_error *err);
+/* The member "stream" of obj, a stream name or ARN, into r->stream_name and r->arn. */
+int ev_stream_member(const cJSON *obj, const char *base, struct ev_stream_range *r,
+                     struct lk_error *err);
+
 #endif

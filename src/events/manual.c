@@ -42,11 +42,12 @@ static int manual_image(const cJSON *image, struct ev_s3_object *o, struct lk_er
     return LK_OK;
 }
 
-/* An epoch-ms number or an RFC 3339 string. */
-static int manual_time(const cJSON *parent, const char *name, long long *ms, struct lk_error *err)
+/* An epoch-ms number or an RFC 3339 string, member name of parent (at base). */
+int ev_time_member(const cJSON *parent, const char *base, const char *name, long long *ms,
+                   struct lk_error *err)
 {
     char w[64];
-    ev_where_join(w, sizeof(w), "lookout", name);
+    ev_where_join(w, sizeof(w), base, name);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(parent, name);
     if (!v)
         return ev_fail(err, w, "missing (epoch ms or RFC 3339 date-time)");
@@ -66,23 +67,25 @@ static int manual_time(const cJSON *parent, const char *name, long long *ms, str
     return ev_fail(err, w, "neither epoch ms nor an RFC 3339 string");
 }
 
-static int manual_stream_id(const cJSON *lookout, struct ev_stream_range *r, struct lk_error *err)
+int ev_stream_member(const cJSON *obj, const char *base, struct ev_stream_range *r,
+                     struct lk_error *err)
 {
-    const char *s = json_get_string(lookout, "stream");
+    char w[64];
+    ev_where_join(w, sizeof(w), base, "stream");
+    const char *s = json_get_string(obj, "stream");
     if (!s)
-        return ev_fail(err, "lookout", "stream is not a string");
+        return ev_fail(err, base, "stream is not a string");
     size_t len = strlen(s);
     if (len >= 4 && memcmp(s, "arn:", 4) == 0) {
         int rc = ev_stream_arn_parse(s, len, &r->arn, err);
         if (rc != LK_OK) {
-            err_wrap(err, "lookout.stream");
+            err_wrap(err, "%s", w);
             return rc;
         }
         r->stream_name = ev_memdup(r->arn.name, strlen(r->arn.name));
     } else {
         if (!ev_stream_name_valid(s, len))
-            return ev_fail(err, "lookout.stream",
-                           "not a stream name ([a-zA-Z0-9_.-]{1,256}) nor a stream ARN");
+            return ev_fail(err, w, "not a stream name ([a-zA-Z0-9_.-]{1,256}) nor a stream ARN");
         r->stream_name = ev_memdup(s, len);
     }
     return r->stream_name ? LK_OK : ev_nomem(err);
@@ -90,11 +93,11 @@ static int manual_stream_id(const cJSON *lookout, struct ev_stream_range *r, str
 
 static int manual_stream(const cJSON *lookout, struct ev_stream_range *r, struct lk_error *err)
 {
-    int rc = manual_stream_id(lookout, r, err);
+    int rc = ev_stream_member(lookout, "lookout", r, err);
     if (rc == LK_OK)
-        rc = manual_time(lookout, "start", &r->start_ms, err);
+        rc = ev_time_member(lookout, "lookout", "start", &r->start_ms, err);
     if (rc == LK_OK)
-        rc = manual_time(lookout, "end", &r->end_ms, err);
+        rc = ev_time_member(lookout, "lookout", "end", &r->end_ms, err);
     if (rc != LK_OK)
         return rc;
     if (r->end_ms <= r->start_ms)

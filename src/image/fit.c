@@ -10,24 +10,8 @@
 static int encode(const unsigned char *rgb, unsigned w, unsigned h, int quality, struct lk_buf *out,
                   struct lk_error *err)
 {
-    tjhandle tj = tjInitCompress();
-    if (!tj)
-        return err_set(err, LK_NOMEM, "JPEG: TurboJPEG could not start");
-    unsigned char *jpeg = NULL;
-    unsigned long size = 0;
-    int rc = LK_OK;
-    if (tjCompress2(tj, rgb, (int)w, 0, (int)h, TJPF_RGB, &jpeg, &size, TJSAMP_420, quality, 0) !=
-        0)
-        rc = err_set(err, LK_BAD_IMAGE, "JPEG encode: %s", tjGetErrorStr2(tj));
-    if (rc == LK_OK) {
-        buf_reset(out);
-        rc = buf_append(out, jpeg, size);
-        if (rc != LK_OK)
-            err_set(err, rc, "the re-encoded JPEG (%lu bytes) does not fit the buffer", size);
-    }
-    tjFree(jpeg);
-    tjDestroy(tj);
-    return rc;
+    buf_reset(out);
+    return img_jpeg_encode(rgb, w, (size_t)w * 3, h, quality, out, err);
 }
 
 /* The first target side: the image's own, or IMG_REK_TARGET_SIDE for an oversized one

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lookout/buf.h"
 #include "lookout/error.h"
 #include "lookout/image.h"
 
@@ -34,6 +35,11 @@ int img_jpeg_decode(const unsigned char *d, size_t len, unsigned channels, unsig
 /* The size img_jpeg_decode will produce for that min_side. */
 int img_jpeg_scaled_size(const unsigned char *d, size_t len, unsigned min_side, unsigned *w,
                          unsigned *h, struct lk_error *err);
+
+/* Encodes RGB rows (stride bytes apart) as a JPEG 4:2:0 at quality, appended to out
+ * (LK_TOO_LARGE past its cap). */
+int img_jpeg_encode(const unsigned char *rgb, unsigned w, size_t stride, unsigned h, int quality,
+                    struct lk_buf *out, struct lk_error *err);
 
 /* Box-filter downscaler fed one source row at a time, in order. */
 struct img_resampler {

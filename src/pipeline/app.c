@@ -17,6 +17,7 @@
 #include "lookout/log.h"
 #include "lookout/pipeline.h"
 #include "lookout/setup.h"
+#include "lookout/timelapse.h"
 
 /* Without a deadline from Lambda (local runs that give none), work is bounded all the same. */
 #define FALLBACK_BUDGET_MS 300000
@@ -193,6 +194,9 @@ int pl_app_handle(struct pl_app *app, const struct pl_call *call, struct lk_view
                      "invocation event");
     else if (kind == EV_KIND_CFN_CUSTOM)
         rc = pl_setup_handle(&app->services, bounded.deadline_ms, doc, response, err);
+    else if (kind == EV_KIND_MANUAL && ev_is_timelapse(doc))
+        rc = pl_timelapse_handle(&app->settings, &app->services, bounded.deadline_ms, doc,
+                                 response, err);
     else
         rc = handle_batch(app, &bounded, kind, doc, response, err);
     cJSON_Delete(doc);

@@ -128,6 +128,9 @@ int pl_settings_from_env(struct pl_settings *s, struct lk_error *err)
         rc = env_int("KVS_MAX_FRAMES", PL_DEFAULT_KVS_MAX_FRAMES, 1, 100, &s->kvs_max_frames, err);
     if (rc == LK_OK)
         rc = env_fraction("MOTION_MIN_CHANGE", &s->motion_min_change, err);
+    if (rc == LK_OK)
+        rc = env_int("TIMELAPSE_MAX_FRAMES", PL_DEFAULT_TIMELAPSE_MAX_FRAMES, 1,
+                     PL_MAX_TIMELAPSE_MAX_FRAMES, &s->timelapse_max_frames, err);
     if (rc != LK_OK)
         pl_settings_cleanup(s);
     return rc;

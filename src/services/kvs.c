@@ -142,6 +142,10 @@ static cJSON *images_request(const struct kvs_images_query *q, const char *next_
         cJSON_AddNumberToObject(body, "SamplingInterval", q->sampling_ms);
     cJSON_AddStringToObject(body, "Format", "JPEG");
     cJSON_AddNumberToObject(body, "MaxResults", q->page_size > 0 ? q->page_size : 25);
+    if (q->width > 0 && q->height > 0) {
+        cJSON_AddNumberToObject(body, "WidthPixels", q->width);
+        cJSON_AddNumberToObject(body, "HeightPixels", q->height);
+    }
     if (next_token)
         cJSON_AddStringToObject(body, "NextToken", next_token);
     return body;
@@ -213,22 +217,27 @@ int kvs_check_images_page(const char *text, size_t len, struct kvs_page_tally *t
 struct image_walk {
     kvs_frame_fn on_frame;
     void *user;
+    int want_gaps;
     struct lk_buf pixels;
     struct kvs_page_tally tally;
 };
 
-/* One checked image: a frame with content goes to on_frame, an Error is counted. */
+/* One checked image: a frame with content goes to on_frame; an Error is counted, and handed
+ * to on_frame too when the caller wants the gaps. */
 static int visit_image(const cJSON *image, struct image_walk *w, struct lk_error *err)
 {
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(image, "TimeStamp");
     const char *content = json_get_string(image, "ImageContent");
-    if (!count_image(image, &w->tally))
-        return LK_OK;
+    int64_t ms = (int64_t)llround(ts->valuedouble * 1000.0);
+    if (!count_image(image, &w->tally)) {
+        struct kvs_frame gap = {.timestamp_ms = ms, .error = json_get_string(image, "Error")};
+        return w->want_gaps ? w->on_frame(&gap, w->user, err) : LK_OK;
+    }
     buf_reset(&w->pixels);
     if (b64_decode(&w->pixels, content, strlen(content)) != LK_OK)
         return err_set(err, LK_AWS_BAD_RESPONSE, "KVS getImages: ImageContent is not base64");
     struct kvs_frame frame = {
-        .timestamp_ms = (int64_t)llround(ts->valuedouble * 1000.0),
+        .timestamp_ms = ms,
         .data = (const unsigned char *)w->pixels.data,
         .len = w->pixels.len,
     };
@@ -261,6 +270,8 @@ static int images_pages(struct kvs_service *kvs, const char *endpoint,
         rc = post_json(kvs->media, endpoint, "GetImages", "/getImages", body, KVS_PAGE_MAX_BYTES,
                        deadline_ms, &page, err);
         cJSON_Delete(body);
+        if (q->calls)
+            (*q->calls)++;
         if (rc == LK_OK)
             rc = visit_page(page.doc, w, err);
         const char *next = rc == LK_OK ? json_get_string(page.doc, "NextToken") : NULL;
@@ -276,11 +287,11 @@ static int images_pages(struct kvs_service *kvs, const char *endpoint,
 
 /* What a walk that ended well still has to say: MEDIA_ERROR with no frame is KVS failing
  * to make the images (the unit fails, so Lambda retries the event); only NO_MEDIA is
- * "nothing was recorded then". */
+ * "nothing was recorded then". A caller that takes the gaps (want_gaps) judges them itself. */
 static int walk_outcome(const struct kvs_images_query *q, const struct kvs_page_tally *t,
                         struct lk_error *err)
 {
-    if (t->frames == 0 && t->media_error > 0)
+    if (t->frames == 0 && t->media_error > 0 && !q->want_gaps)
         return err_set(err, LK_AWS_SERVER,
                        "KVS GetImages: %zu images MEDIA_ERROR and none with content in %s",
                        t->media_error, q->stream);
@@ -293,7 +304,7 @@ static int walk_outcome(const struct kvs_images_query *q, const struct kvs_page_
 int kvs_get_images(struct kvs_service *kvs, const struct kvs_images_query *q, int64_t deadline_ms,
                    kvs_frame_fn on_frame, void *user, size_t *skipped, struct lk_error *err)
 {
-    struct image_walk w = {.on_frame = on_frame, .user = user};
+    struct image_walk w = {.on_frame = on_frame, .user = user, .want_gaps = q->want_gaps};
     const char *endpoint = NULL;
     int rc = LK_OK;
     buf_init(&w.pixels, KVS_PAGE_MAX_BYTES);

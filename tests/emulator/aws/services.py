@@ -7,6 +7,7 @@ import http.client
 import json
 import logging
 import re
+import subprocess
 import urllib.parse
 import xml.etree.ElementTree as ET
 
@@ -431,6 +432,26 @@ DEFAULT_SAMPLING_MS = 3000
 DEFAULT_PAGE = 25
 
 
+def stretch_jpeg(data, width, height, quality=80):
+    """The frame stretched to width x height, as GetImages does when both WidthPixels and
+    HeightPixels are given; the bytes unchanged when they already have that size. Decoded and
+    encoded with libjpeg-turbo's djpeg/cjpeg, scaled nearest-neighbour."""
+    ppm = subprocess.run(["djpeg", "-pnm"], input=data, capture_output=True, check=True).stdout
+    fields = ppm.split(maxsplit=4)  # magic, width, height, maxval, pixels
+    magic, sw, sh, pixels = fields[0], int(fields[1]), int(fields[2]), fields[4]
+    if (sw, sh) == (width, height):
+        return data
+    channels = 3 if magic == b"P6" else 1
+    rows = []
+    xs = [min(sw - 1, (2 * x + 1) * sw // (2 * width)) * channels for x in range(width)]
+    for y in range(height):
+        row = pixels[min(sh - 1, (2 * y + 1) * sh // (2 * height)) * sw * channels:]
+        rows.append(b"".join(row[i:i + channels] for i in xs))
+    out = b"%s\n%d %d\n255\n" % (magic, width, height) + b"".join(rows)
+    return subprocess.run(["cjpeg", "-quality", str(quality)], input=out, capture_output=True,
+                          check=True).stdout
+
+
 class KvsMediaFront(_KvsBase):
     name = "kinesis-video-archived-media"
     model_name = "kinesis-video-archived-media"
@@ -466,6 +487,10 @@ class KvsMediaFront(_KvsBase):
             raise ServiceError("InvalidArgumentException",
                                "SamplingInterval must be at least 200 milliseconds", 400)
         check_format_config(params.get("FormatConfig"))
+        size = (params.get("WidthPixels"), params.get("HeightPixels"))
+        if (size[0] is None) != (size[1] is None):
+            raise ServiceError("InvalidArgumentException", "Give both WidthPixels and "
+                               "HeightPixels, or neither", 400)
         page = params.get("MaxResults", DEFAULT_PAGE)
         fingerprint = hashlib.sha256(json.dumps(
             [stream.arn, params["ImageSelectorType"], start, end, interval, params["Format"]]
@@ -492,6 +517,9 @@ class KvsMediaFront(_KvsBase):
                 images.append({"TimeStamp": t / 1000.0, "Error": "NO_MEDIA"})
                 continue
             data, _ = frames[found[1]]
+            if size[0] is not None:
+                quality = int((params.get("FormatConfig") or {}).get("JPEGQuality", "80"))
+                data = stretch_jpeg(data, size[0], size[1], quality)
             images.append({"TimeStamp": found[0] / 1000.0,
                            "ImageContent": base64.b64encode(data).decode()})
         doc = {"Images": images}
