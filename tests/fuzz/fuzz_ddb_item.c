@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lookout/dynamodb.h"
+#include "lookout/state.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -22,7 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (item.attrs[i].type != 'S' && item.attrs[i].type != 'N')
                 __builtin_trap();
             (void)ddb_item_n(&item, item.attrs[i].name, &n);
-            (void)strlen(item.attrs[i].value);
+            struct pl_seen seen;
+            pl_state_parse_seen(item.attrs[i].value, &seen); /* the "boxes" attribute */
+            if (seen.count > PL_SEEN_MAX)
+                __builtin_trap();
         }
         ddb_item_cleanup(&item);
     }
