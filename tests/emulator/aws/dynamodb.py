@@ -6,6 +6,7 @@ import json
 
 from . import model as wire
 from .front import Front, Response
+from .services import RekognitionFront
 
 
 class DynamoDbFront(Front):
@@ -14,19 +15,16 @@ class DynamoDbFront(Front):
     signing_name = "dynamodb"
     validation_code = ("ValidationException", 400)
 
+    # JSON protocols alike: the operation from X-Amz-Target against this front's model.
+    parse = RekognitionFront.parse
+
     def identify(self, req):
-        target = req.header("X-Amz-Target") or ""
-        prefix, _, op = target.partition(".")
-        if prefix != self.model.metadata["targetPrefix"] or op not in self.model.operation_names:
-            raise wire.WireError("UnknownOperationException", "", 400)
+        op = RekognitionFront.identify(self, req)
         ctype = (req.header("Content-Type") or "").split(";")[0].strip()
         if ctype != "application/x-amz-json-1.0":
             raise wire.WireError("SerializationException",
                                  "Content-Type must be application/x-amz-json-1.0", 400)
         return op
-
-    def parse(self, req, op):
-        return wire.parse_json_body(self.model.operation_model(op).input_shape, req.body)
 
     def handle(self, req, op, params):
         resp = self.emu.moto.forward(req, "dynamodb")
