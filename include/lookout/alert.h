@@ -40,6 +40,10 @@ struct alert_input {
     const struct dec_result *match; /* at least one matched label */
     const struct ev_tag *tags;      /* custom tags; a repeated name keeps its first value */
     size_t tag_count;
+    long long suppressed;           /* matches the cooldown held back since the last alert;
+                                       "suppressed" is in the Message when > 0 */
+    const char *const *zones;       /* names of the ZONES the alerting objects stand in; */
+    size_t zone_count;              /* "zones" is in the Message when zone_count > 0 */
 };
 
 /* One built alert. Caller storage; alert_cleanup frees the heap members. */
@@ -65,7 +69,11 @@ struct alert {
  * known, else "s3:<s3Uri>" when the image is stored, else "time:<frame ms>". The same frame
  * with the same labels gives the same id whatever the trigger or the confidences.
  *
- * Subject: "<labels> detected on <stream>" in printable ASCII (Latin-1 letters folded to
+ * Subject: "<names> detected on <stream>", where the names are the user's words: for each
+ * ALERT_LABELS name that matched, the matched label whose own Name or Alias is that name,
+ * else the most specific matched label under it (the one with the most Parents), each once,
+ * looking first at labels with a box (objects Rekognition located), then at all: "Person",
+ * not "Person, Adult, Woman"; "Cat" for Animal, since Animal has no box. In printable ASCII (Latin-1 letters folded to
  * ASCII, other characters dropped, control characters as spaces, runs of spaces collapsed),
  * at most ALERT_SUBJECT_MAX characters: labels past what fits become " and N more", then the
  * stream name and, last, a single long label name are cut with "...". A stream name with no

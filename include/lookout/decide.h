@@ -74,6 +74,11 @@ int dec_match(const struct dec_config *cfg, const struct rek_result *labels, str
               struct lk_error *err);
 void dec_result_cleanup(struct dec_result *r);
 
+/* 1 when wanted is the label's Name, one of its Aliases or one of its Parents (the match
+ * rule above, confidence aside); dec_label_is: its Name or an Alias only. */
+int dec_label_covers(const struct rek_label *label, const char *wanted);
+int dec_label_is(const struct rek_label *label, const char *wanted);
+
 /* ASCII case-insensitive equality of two NUL-terminated strings. */
 int dec_name_eq(const char *a, const char *b);
 

@@ -32,6 +32,8 @@
     X(AWS_SERVER, "Function.AwsServerError", "AWS server error")                             \
     X(AWS_BAD_RESPONSE, "Function.AwsBadResponse", "malformed AWS response")                 \
     X(AWS_OTHER, "Function.AwsError", "AWS error")                                           \
+    X(AWS_CONDITION_FAILED, "Function.AwsConditionFailed", "AWS condition not met")          \
+    X(IN_PROGRESS, "Function.AlreadyInProgress", "another invocation holds the work")        \
     X(BAD_IMAGE, "Function.InvalidImage", "invalid image")                                   \
     X(RUNTIME_API, "Runtime.ApiError", "Lambda Runtime API error")
 

@@ -372,4 +372,18 @@ int ev_parse(const cJSON *event, enum ev_kind kind, struct ev_batch *out, struct
 size_t ev_batch_error_count(const struct ev_batch *b);
 void ev_batch_cleanup(struct ev_batch *b);
 
+/* ---- Snooze: {"lookout":{"snooze":{"stream":"front-door","minutes":30}}} --------------- */
+
+#define EV_SNOOZE_MAX_MINUTES 10080 /* a week */
+
+struct ev_snooze {
+    char stream[256]; /* 1..255 bytes of [A-Za-z0-9_.-], as KVS names streams */
+    long minutes;     /* 0..EV_SNOOZE_MAX_MINUTES; 0 ends a snooze */
+};
+
+/* 1 when event is a snooze request (lookout.snooze present), else 0. */
+int ev_is_snooze(const cJSON *event);
+/* Reads a snooze request; LK_INVALID_EVENT naming the member at fault. */
+int ev_snooze_parse(const cJSON *event, struct ev_snooze *out, struct lk_error *err);
+
 #endif

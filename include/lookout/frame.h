@@ -64,6 +64,7 @@ struct pl_frame {
     const char *bucket;          /* the S3 object of an S3 frame; NULL for a KVS frame */
     const char *key;
     const char *version_id;
+    const char *etag;           /* of the S3 object, NULL when unknown */
     const unsigned char *bytes; /* the pixels (JPEG or PNG) when the plan has them at hand */
     size_t len;
 };

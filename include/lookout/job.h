@@ -13,6 +13,19 @@
 #include "lookout/services.h"
 #include "lookout/settings.h"
 
+/* Why a match did not alert (state.h, filter.h); counted per frame, or per frame and wanted
+ * name for the rules that judge each name. */
+enum pl_why {
+    PL_WHY_DUPLICATE,     /* the frame was done by an earlier delivery */
+    PL_WHY_COOLDOWN,      /* the stream and name alerted within COOLDOWN_S */
+    PL_WHY_STATIONARY,    /* every box overlaps one that alerted and has not moved */
+    PL_WHY_OUTSIDE_ZONES, /* no box stands in a zone that takes the name */
+    PL_WHY_TOO_SMALL,     /* every box is under MIN_BOX_AREA */
+    PL_WHY_SNOOZED,       /* the stream is snoozed */
+    PL_WHY_STILL,         /* motion gating: the scene did not change */
+    PL_WHY_COUNT
+};
+
 /* What the units of one invocation did, added up. */
 struct pl_stats {
     size_t frames;  /* frames looked at by Rekognition */
@@ -21,6 +34,9 @@ struct pl_stats {
     size_t labels;  /* labels Rekognition found, matched or not */
     size_t matched; /* frames with a label the user cares about */
     size_t alerts;  /* alerts published */
+    size_t suppressed[PL_WHY_COUNT];
+    char stream[256]; /* the stream of the frames seen, "" before the first; EMF dimension */
+    int streams;      /* 0, 1, or 2 for several */
 };
 
 /* Everything a unit of work needs, borrowed for the call. */

@@ -18,6 +18,7 @@ struct svc_clients {
     struct aws_client *s3;           /* s3.h */
     struct aws_client *rekognition;  /* rekognition.h */
     struct aws_client *sns;          /* sns.h */
+    struct aws_client *dynamodb;     /* dynamodb.h: used only with STATE_TABLE */
     struct aws_client *cfn_response; /* cfn.h */
     struct kvs_service kvs;          /* kvs.h: its two clients and data endpoints */
 };

@@ -9,6 +9,7 @@
 
 #include "lookout/decide.h"
 #include "lookout/error.h"
+#include "lookout/rules.h"
 
 struct pl_settings {
     char *alert_topic_arn;    /* ALERT_TOPIC_ARN (required) */
@@ -24,6 +25,14 @@ struct pl_settings {
                                  frame that must differ from the stream's last frame for it
                                  to be worth a Rekognition call */
     int timelapse_max_frames; /* TIMELAPSE_MAX_FRAMES: frames of one time-lapse invocation */
+    char *state_table;        /* STATE_TABLE: NULL = stateless (no idempotency, cooldown,
+                                 stationary memory or snooze) */
+    char *function_name;      /* AWS_LAMBDA_FUNCTION_NAME: prefix of every state item id */
+    long idempotency_ttl_s;   /* IDEMPOTENCY_TTL_S: how long a done frame is remembered */
+    long cooldown_s;          /* COOLDOWN_S: 0 = off */
+    long stationary_s;        /* STATIONARY_S: 0 = off */
+    double min_box_area;      /* MIN_BOX_AREA: fraction 0..1 of the frame, 0 = off */
+    struct rules_zones *zones; /* ZONES: owned, NULL when unset */
 };
 
 #define PL_DEFAULT_MAX_LABELS 50
@@ -35,6 +44,10 @@ struct pl_settings {
 #define PL_DEFAULT_KVS_MAX_FRAMES 3
 #define PL_DEFAULT_TIMELAPSE_MAX_FRAMES 600
 #define PL_MAX_TIMELAPSE_MAX_FRAMES 100000
+#define PL_DEFAULT_FUNCTION_NAME "kvs-lookout"
+#define PL_DEFAULT_IDEMPOTENCY_TTL_S 86400
+#define PL_DEFAULT_COOLDOWN_S 60
+#define PL_DEFAULT_STATIONARY_S 3600
 
 /* Reads and checks every setting; LK_CONFIG names the variable at fault. On failure s holds
  * nothing to free. */

@@ -126,9 +126,10 @@ static void cut(char *s, size_t max)
     memcpy(s + keep, "...", 4);
 }
 
-/* "A, B, C" for the first k labels, plus " and N more" when k < all; each name cut to
+/* "A, B, C" for the first k names, plus " and N more" when k < total; each name cut to
  * name_max characters. */
-static void label_list(const struct dec_result *m, size_t k, size_t name_max, struct text *t)
+static void label_list(const char *const *names, size_t total, size_t k, size_t name_max,
+                       struct text *t)
 {
     char name[128], more[48] = "";
     t->n = 0;
@@ -136,35 +137,79 @@ static void label_list(const struct dec_result *m, size_t k, size_t name_max, st
     for (size_t i = 0; i < k; i++) {
         if (i > 0)
             text_add(t, ", ");
-        if (!ascii_fold(m->labels[i]->name, name, sizeof(name)))
+        if (!ascii_fold(names[i], name, sizeof(name)))
             memcpy(name, "Label", 6);
         cut(name, name_max);
         text_add(t, name);
     }
-    if (k < m->label_count)
-        snprintf(more, sizeof(more), " and %zu more", m->label_count - k);
+    if (k < total)
+        snprintf(more, sizeof(more), " and %zu more", total - k);
     text_add(t, more);
+}
+
+/* The matched label that says wanted in the user's words, among labels with (located == 1)
+ * or without boxes: its own name or alias, else the most specific label under it (most
+ * parents; ties: the more confident). */
+static const struct rek_label *words_among(const struct dec_result *m, const char *wanted,
+                                           int located)
+{
+    const struct rek_label *best = NULL;
+    for (size_t i = 0; i < m->label_count; i++) {
+        const struct rek_label *l = m->labels[i];
+        if (located && l->instance_count == 0)
+            continue;
+        if (dec_label_is(l, wanted))
+            return l;
+        if (dec_label_covers(l, wanted) && (!best || l->parents.count > best->parents.count))
+            best = l;
+    }
+    return best;
+}
+
+/* A label Rekognition located (Person with its box, Cat rather than the boxless Animal)
+ * names the object; a boxless one only when nothing under the name was located. */
+static const struct rek_label *words_for(const struct dec_result *m, const char *wanted)
+{
+    const struct rek_label *l = words_among(m, wanted, 1);
+    return l ? l : words_among(m, wanted, 0);
+}
+
+static size_t subject_names(const struct dec_result *m, const char *out[DEC_MAX_WANTED])
+{
+    size_t n = 0;
+    for (size_t w = 0; w < m->name_count; w++) {
+        const struct rek_label *l = words_for(m, m->names[w]);
+        int seen = 0;
+        for (size_t i = 0; l && i < n; i++)
+            seen |= strcmp(out[i], l->name) == 0;
+        if (l && !seen)
+            out[n++] = l->name;
+    }
+    for (size_t i = 0; n == 0 && i < m->label_count && i < DEC_MAX_WANTED; i++)
+        out[i] = m->labels[i]->name; /* no wanted names given: every label, as before */
+    return n ? n : (m->label_count < DEC_MAX_WANTED ? m->label_count : DEC_MAX_WANTED);
 }
 
 static void build_subject(const struct alert_input *in, char out[ALERT_SUBJECT_MAX + 1])
 {
     char stream[128];
     struct text names;
+    const char *words[DEC_MAX_WANTED];
+    size_t total = subject_names(in->match, words);
     size_t slen = ascii_fold(in->stream_name, stream, sizeof(stream));
     const char *mid = slen ? " detected on " : " detected";
     size_t reserve = slen < SUBJECT_STREAM_RESERVE ? slen : SUBJECT_STREAM_RESERVE;
     size_t budget = ALERT_SUBJECT_MAX - strlen(mid) - reserve;
-    size_t k =
-        in->match->label_count < SUBJECT_MAX_LIST ? in->match->label_count : SUBJECT_MAX_LIST;
-    label_list(in->match, k, sizeof(names.s), &names);
+    size_t k = total < SUBJECT_MAX_LIST ? total : SUBJECT_MAX_LIST;
+    label_list(words, total, k, sizeof(names.s), &names);
     while (names.n > budget && k > 1)
-        label_list(in->match, --k, sizeof(names.s), &names);
+        label_list(words, total, --k, sizeof(names.s), &names);
     if (names.n > budget) {
         /* One name alone is too long: cut it, keeping " and N more". */
         char more[48] = "";
-        if (in->match->label_count > 1)
-            snprintf(more, sizeof(more), " and %zu more", in->match->label_count - 1);
-        label_list(in->match, 1, budget - strlen(more), &names);
+        if (total > 1)
+            snprintf(more, sizeof(more), " and %zu more", total - 1);
+        label_list(words, total, 1, budget - strlen(more), &names);
     }
     cut(stream, ALERT_SUBJECT_MAX - names.n - strlen(mid));
     text_add(&names, mid);
@@ -437,6 +482,28 @@ static int add_omitted(cJSON *msg, const struct parts *p)
            cJSON_AddNumberToObject(o, "instances", (double)p->omitted_instances);
 }
 
+static int add_text_item(cJSON *array, const char *s)
+{
+    char *clean = clean_dup(s, 0);
+    cJSON *item = clean ? cJSON_CreateString(clean) : NULL;
+    free(clean);
+    return item && cJSON_AddItemToArray(array, item);
+}
+
+/* What the rules add: matches held back since the last alert, and where the objects stand. */
+static int add_rules(cJSON *msg, const struct alert_input *in)
+{
+    if (in->suppressed > 0 && !cJSON_AddNumberToObject(msg, "suppressed", (double)in->suppressed))
+        return 0;
+    if (in->zone_count == 0)
+        return 1;
+    cJSON *zones = cJSON_AddArrayToObject(msg, "zones");
+    for (size_t i = 0; zones && i < in->zone_count; i++)
+        if (!add_text_item(zones, in->zones[i]))
+            return 0;
+    return zones != NULL;
+}
+
 static char *message_text(const struct alert_input *in, struct parts *p)
 {
     cJSON *msg = cJSON_CreateObject();
@@ -448,7 +515,8 @@ static char *message_text(const struct alert_input *in, struct parts *p)
         add_text(msg, "time", p->time) && add_text(msg, "fragmentNumber", in->fragment_number) &&
         add_ms(msg, "producerTimestampMs", in->producer_ms) &&
         add_ms(msg, "serverTimestampMs", in->server_ms) && add_image(msg, in, p) &&
-        add_labels(msg, in->match, p) && add_tags(msg, in) && add_omitted(msg, p))
+        add_labels(msg, in->match, p) && add_tags(msg, in) && add_rules(msg, in) &&
+        add_omitted(msg, p))
         text = cJSON_PrintUnformatted(msg);
     cJSON_Delete(msg);
     return text;

@@ -15,9 +15,11 @@
 #include "lookout/events.h"
 #include "lookout/json.h"
 #include "lookout/log.h"
+#include "lookout/metrics.h"
 #include "lookout/pipeline.h"
 #include "lookout/setup.h"
 #include "lookout/timelapse.h"
+#include "lookout/state.h"
 
 /* Without a deadline from Lambda (local runs that give none), work is bounded all the same. */
 #define FALLBACK_BUDGET_MS 300000
@@ -134,11 +136,35 @@ static int answer(struct lk_buf *response, enum ev_kind kind, size_t units,
     cJSON_AddNumberToObject(o, "labels", (double)st->labels);
     cJSON_AddNumberToObject(o, "matched", (double)st->matched);
     cJSON_AddNumberToObject(o, "alerts", (double)st->alerts);
+    pl_metrics_add_suppressed(o, st);
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     int rc = text ? buf_append_str(response, text) : LK_NOMEM;
     free(text);
     return rc == LK_OK ? LK_OK : err_set(err, rc, "cannot write the response");
+}
+
+/* One EMF line per invocation on stderr, which Lambda sends to CloudWatch Logs. */
+static void emit_metrics(const struct pl_stats *st)
+{
+    struct lk_buf line;
+    buf_init(&line, 64 * 1024);
+    if (pl_metrics_emf(st, clock_now_ms(), &line) == LK_OK && line.len)
+        fprintf(stderr, "%s\n", buf_cstr(&line));
+    buf_cleanup(&line);
+}
+
+static int handle_snooze(struct pl_app *app, const struct pl_call *call, const cJSON *doc,
+                         struct lk_buf *response, struct lk_error *err)
+{
+    struct pl_stats stats = {0};
+    struct pl_job job = {.settings = &app->settings,
+                         .services = &app->services,
+                         .motion = &app->motion,
+                         .deadline_ms = call->deadline_ms,
+                         .request_id = call->request_id,
+                         .stats = &stats};
+    return pl_state_snooze_request(&job, doc, response, err);
 }
 
 static int handle_batch(struct pl_app *app, const struct pl_call *call, enum ev_kind kind,
@@ -165,6 +191,7 @@ static int handle_batch(struct pl_app *app, const struct pl_call *call, enum ev_
     LOG_INFO("%s event: %zu units, %zu frames, %zu skipped, %zu labels, %zu alerts, %zu failed",
              ev_kind_name(batch.kind), batch.count, stats.frames, stats.skipped, stats.labels,
              stats.alerts, failed.count);
+    emit_metrics(&stats);
     if (rc == LK_OK && failed.count)
         rc = err_set(err, failed.first_code, "%zu of %zu units failed: %s", failed.count,
                      batch.count, buf_cstr(&failed.text));
@@ -188,7 +215,9 @@ int pl_app_handle(struct pl_app *app, const struct pl_call *call, struct lk_view
         bounded.deadline_ms = clock_now_ms() + FALLBACK_BUDGET_MS;
     enum ev_kind kind = ev_classify(doc);
     int rc;
-    if (kind == EV_KIND_UNKNOWN)
+    if (ev_is_snooze(doc))
+        rc = handle_snooze(app, &bounded, doc, response, err);
+    else if (kind == EV_KIND_UNKNOWN)
         rc = err_set(err, LK_UNSUPPORTED_EVENT,
                      "unsupported event: expected an S3, SNS, EventBridge S3, KVS or direct "
                      "invocation event");

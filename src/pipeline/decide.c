@@ -251,3 +251,13 @@ void dec_result_cleanup(struct dec_result *r)
     free(r->labels);
     memset(r, 0, sizeof(*r));
 }
+
+int dec_label_covers(const struct rek_label *label, const char *wanted)
+{
+    return label_covers(label, wanted);
+}
+
+int dec_label_is(const struct rek_label *label, const char *wanted)
+{
+    return dec_name_eq(label->name, wanted) || in_names(&label->aliases, wanted);
+}

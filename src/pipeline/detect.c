@@ -119,6 +119,7 @@ int pl_detect_s3_object(struct pl_job *job, const struct ev_s3_object *obj, enum
     if (rc == LK_OK)
         rc = identify(obj, &info, &id, &frame, err);
     frame.version_id = info.version_id ? info.version_id : obj->version_id;
+    frame.etag = obj->etag ? obj->etag : info.etag;
     if (rc == LK_OK)
         rc = pl_frame_detect(job, &frame, err);
 cleanup:

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "lookout/alert.h"
+#include "lookout/filter.h"
 #include "lookout/frame.h"
 #include "lookout/image.h"
 #include "lookout/log.h"
@@ -59,7 +60,8 @@ static int store_snapshot(struct pl_job *job, const struct pl_frame *frame,
 }
 
 static int publish(struct pl_job *job, const struct pl_frame *frame, const struct dec_result *match,
-                   const struct stored_image *img, struct lk_error *err)
+                   const struct stored_image *img, const struct pl_verdict *v,
+                   struct lk_error *err)
 {
     char *url = NULL;
     time_t now = time(NULL);
@@ -81,6 +83,9 @@ static int publish(struct pl_job *job, const struct pl_frame *frame, const struc
         .match = match,
         .tags = frame->tags ? frame->tags->items : NULL,
         .tag_count = frame->tags ? frame->tags->count : 0,
+        .suppressed = v->suppressed,
+        .zones = v->zones,
+        .zone_count = v->zone_count,
     };
     struct alert alert = {0};
     if (rc == LK_OK)
@@ -177,18 +182,20 @@ static void describe_frame(const struct pl_frame *frame, char *out, size_t cap)
         snprintf(out, cap, "frame %lld of %s", frame->time_ms, frame->stream_name);
 }
 
-int pl_frame_detect(struct pl_job *job, const struct pl_frame *frame, struct lk_error *err)
+/* Labels -> decision -> rules -> (snapshot) -> alert. */
+static int detect_frame(struct pl_job *job, const struct pl_frame *frame, const char *what,
+                        const struct pl_claim *claim, struct lk_error *err)
 {
     struct rek_result labels = {0};
     struct dec_result match = {0};
     struct stored_image img = {0};
-    char what[S3_URI_MAX];
-    describe_frame(frame, what, sizeof(what));
+    struct pl_verdict verdict;
     int still = 0, rc = LK_OK;
     if (frame->plan.motion_gated)
         rc = check_motion(job, frame, what, &still, err);
     if (rc == LK_OK && still) {
         job->stats->still++;
+        job->stats->suppressed[PL_WHY_STILL]++;
         goto cleanup;
     }
     if (rc == LK_OK)
@@ -204,14 +211,55 @@ int pl_frame_detect(struct pl_job *job, const struct pl_frame *frame, struct lk_
     }
     if (rc == LK_OK) {
         job->stats->matched++;
+        pl_filter_apply(job, frame, &match, claim, &verdict);
+        if (!verdict.alert) {
+            LOG_INFO("%s: a match on %s, held back by the rules", what, frame->stream_name);
+            goto cleanup;
+        }
         rc = locate_image(job, frame, &img, err);
     }
     if (rc == LK_OK)
-        rc = publish(job, frame, &match, &img, err);
+        rc = publish(job, frame, &match, &img, &verdict, err);
+    if (rc == LK_OK)
+        pl_filter_alerted(job, frame, &match, &verdict);
 cleanup:
-    if (rc != LK_OK)
-        err_wrap(err, "%s", what);
     dec_result_cleanup(&match);
     rek_result_cleanup(&labels);
+    return rc;
+}
+
+/* The stream the invocation's metrics are about: its one stream, or several. */
+static void note_stream(struct pl_stats *st, const char *stream)
+{
+    if (st->streams == 0) {
+        snprintf(st->stream, sizeof(st->stream), "%s", stream);
+        st->streams = 1;
+    } else if (strcmp(st->stream, stream) != 0) {
+        st->streams = 2;
+    }
+}
+
+/* The frame's record is taken first: a redelivered frame costs no Rekognition call. */
+int pl_frame_detect(struct pl_job *job, const struct pl_frame *frame, struct lk_error *err)
+{
+    struct pl_claim claim;
+    char what[S3_URI_MAX];
+    describe_frame(frame, what, sizeof(what));
+    note_stream(job->stats, frame->stream_name);
+    int rc = pl_state_claim(job, frame, &claim, err);
+    if (rc == LK_OK && claim.kind == PL_CLAIM_DONE) {
+        job->stats->suppressed[PL_WHY_DUPLICATE]++;
+        LOG_INFO("%s on %s: done by an earlier delivery (duplicate)", what, frame->stream_name);
+        return LK_OK;
+    }
+    if (rc == LK_OK && pl_state_snoozed(job, frame->stream_name)) {
+        job->stats->suppressed[PL_WHY_SNOOZED]++;
+        LOG_INFO("%s: stream %s is snoozed", what, frame->stream_name);
+    } else if (rc == LK_OK) {
+        rc = detect_frame(job, frame, what, &claim, err);
+    }
+    pl_state_finish(job, &claim, rc);
+    if (rc != LK_OK)
+        err_wrap(err, "%s", what);
     return rc;
 }

@@ -107,6 +107,47 @@ static int read_snapshot(struct pl_settings *s, struct lk_error *err)
     return rc;
 }
 
+/* DynamoDB table names: 3..255 of [A-Za-z0-9_.-]. */
+static int table_name_ok(const char *t)
+{
+    size_t n = strlen(t);
+    for (const char *p = t; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-' && *p != '.')
+            return 0;
+    return n >= 3 && n <= 255;
+}
+
+static int read_zones(struct pl_settings *s, struct lk_error *err)
+{
+    const char *v = getenv("ZONES");
+    if (!v || !*v)
+        return LK_OK;
+    if (!(s->zones = malloc(sizeof(*s->zones))))
+        return err_set(err, LK_NOMEM, "ZONES: out of memory");
+    return rules_zones_parse(v, strlen(v), s->zones, err);
+}
+
+static int read_state(struct pl_settings *s, struct lk_error *err)
+{
+    int rc = env_copy("STATE_TABLE", NULL, &s->state_table, err);
+    if (rc == LK_OK && s->state_table && !table_name_ok(s->state_table))
+        rc = err_set(err, LK_CONFIG, "STATE_TABLE is not a DynamoDB table name");
+    if (rc == LK_OK)
+        rc = env_copy("AWS_LAMBDA_FUNCTION_NAME", PL_DEFAULT_FUNCTION_NAME, &s->function_name, err);
+    if (rc == LK_OK)
+        rc = env_long("IDEMPOTENCY_TTL_S", PL_DEFAULT_IDEMPOTENCY_TTL_S, 60, 31536000,
+                      &s->idempotency_ttl_s, err);
+    if (rc == LK_OK)
+        rc = env_long("COOLDOWN_S", PL_DEFAULT_COOLDOWN_S, 0, 86400, &s->cooldown_s, err);
+    if (rc == LK_OK)
+        rc = env_long("STATIONARY_S", PL_DEFAULT_STATIONARY_S, 0, 604800, &s->stationary_s, err);
+    if (rc == LK_OK)
+        rc = env_fraction("MIN_BOX_AREA", &s->min_box_area, err);
+    if (rc == LK_OK)
+        rc = read_zones(s, err);
+    return rc;
+}
+
 int pl_settings_from_env(struct pl_settings *s, struct lk_error *err)
 {
     memset(s, 0, sizeof(*s));
@@ -131,6 +172,8 @@ int pl_settings_from_env(struct pl_settings *s, struct lk_error *err)
     if (rc == LK_OK)
         rc = env_int("TIMELAPSE_MAX_FRAMES", PL_DEFAULT_TIMELAPSE_MAX_FRAMES, 1,
                      PL_MAX_TIMELAPSE_MAX_FRAMES, &s->timelapse_max_frames, err);
+    if (rc == LK_OK)
+        rc = read_state(s, err);
     if (rc != LK_OK)
         pl_settings_cleanup(s);
     return rc;
@@ -141,5 +184,8 @@ void pl_settings_cleanup(struct pl_settings *s)
     free(s->alert_topic_arn);
     free(s->snapshot_bucket);
     free(s->snapshot_prefix);
+    free(s->state_table);
+    free(s->function_name);
+    free(s->zones);
     memset(s, 0, sizeof(*s));
 }

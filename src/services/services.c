@@ -11,6 +11,7 @@ static const struct {
     {AWS_SVC_S3, offsetof(struct svc_clients, s3)},
     {AWS_SVC_REKOGNITION, offsetof(struct svc_clients, rekognition)},
     {AWS_SVC_SNS, offsetof(struct svc_clients, sns)},
+    {AWS_SVC_DYNAMODB, offsetof(struct svc_clients, dynamodb)},
     {AWS_SVC_CLOUDFORMATION_RESPONSE, offsetof(struct svc_clients, cfn_response)},
 };
 

@@ -598,5 +598,60 @@ class CommandLineTest(unittest.TestCase):
                 os.unlink(env_file)
 
 
+class DynamoDbTest(EmulatorTest):
+    """moto's DynamoDB behind the front: the table made by the test, conditional writes with
+    the old item on failure, signatures and the model checked before moto sees anything."""
+
+    def setUp(self):
+        super().setUp()
+        self.ddb = self.client("dynamodb")
+        self.ddb.create_table(TableName="state", BillingMode="PAY_PER_REQUEST",
+                              AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                              KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
+
+    def lock(self, now):
+        return dict(TableName="state", Item={"id": {"S": "frame#1"}, "status": {"S": "INPROGRESS"},
+                                              "expiration": {"N": str(now + 3600)}},
+                    ConditionExpression="attribute_not_exists(#id) OR #expiry < :now",
+                    ExpressionAttributeNames={"#id": "id", "#expiry": "expiration"},
+                    ExpressionAttributeValues={":now": {"N": str(now)}},
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD")
+
+    def test_conditional_put_takes_once_and_returns_the_old_item(self):
+        self.ddb.put_item(**self.lock(1000))
+        try:
+            self.ddb.put_item(**self.lock(1001))
+            self.fail("the second lock was taken")
+        except botocore.exceptions.ClientError as e:
+            self.assertEqual("ConditionalCheckFailedException", e.response["Error"]["Code"])
+            self.assertEqual(400, e.response["ResponseMetadata"]["HTTPStatusCode"])
+            self.assertEqual("INPROGRESS", e.response["Item"]["status"]["S"])
+        self.ddb.put_item(**self.lock(5000))  # expired: taken over
+        self.ddb.update_item(TableName="state", Key={"id": {"S": "frame#1"}},
+                             UpdateExpression="SET #s = :s", ExpressionAttributeNames={"#s": "status"},
+                             ExpressionAttributeValues={":s": {"S": "COMPLETED"}})
+        got = self.ddb.get_item(TableName="state", Key={"id": {"S": "frame#1"}}, ConsistentRead=True)
+        self.assertEqual("COMPLETED", got["Item"]["status"]["S"])
+        self.ddb.delete_item(TableName="state", Key={"id": {"S": "frame#1"}})
+        self.assertNotIn("Item", self.ddb.get_item(TableName="state", Key={"id": {"S": "frame#1"}}))
+        self.assertEqual(["CreateTable", "PutItem", "PutItem", "PutItem", "UpdateItem", "GetItem",
+                          "DeleteItem", "GetItem"], [c["operation"] for c in self.emu.calls("dynamodb")])
+        self.assertTrue(all(c["signature_ok"] for c in self.emu.calls("dynamodb")))
+
+    def test_signature_model_and_faults_are_checked(self):
+        bad = self.client("dynamodb", aws_secret_access_key="wrong" + self.emu.secret_key[5:])
+        self.assertEqual(("InvalidSignatureException", 403),
+                         error_of(bad.get_item, TableName="state", Key={"id": {"S": "x"}}))
+        unchecked = self.client("dynamodb", config=UNCHECKED)
+        self.assertEqual(("ValidationException", 400),
+                         error_of(unchecked.get_item, TableName="state", Key={"id": {"S": "x"}},
+                                  ReturnConsumedCapacity="SOME"))
+        self.emu.fault("dynamodb", "PutItem", code="ProvisionedThroughputExceededException")
+        self.assertEqual(("ProvisionedThroughputExceededException", 400),
+                         error_of(self.ddb.put_item, **self.lock(1)))
+        self.assertEqual("ResourceNotFoundException", error_of(
+            self.ddb.get_item, TableName="missing", Key={"id": {"S": "x"}})[0])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -16,6 +16,7 @@ SERVICE_OF_TYPE = {
     "AWS::Logs::LogGroup": "logs",
     "AWS::KinesisVideo::Stream": "kinesisvideo",
     "AWS::Lambda::Function": "lambda",
+    "AWS::DynamoDB::Table": "dynamodb",
 }
 POLICY_RESOURCES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::S3::BucketPolicy",
                     "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy")
@@ -175,9 +176,21 @@ class LeastPrivilegeTest(unittest.TestCase):
             "kinesisvideo:DescribeNotificationConfiguration",
             "kinesisvideo:UpdateNotificationConfiguration",
             "sqs:SendMessage",
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
         }, actions)
         fn = self.cfn["Resources"]["LookoutFunction"]["Properties"]
         self.assertEqual({"Fn::GetAtt": ["LookoutFunctionRole", "Arn"]}, fn["Role"])
+
+    def test_state_table_is_the_only_dynamodb_resource(self):
+        ddb = [s for s in self.function_statements()
+               if any(a.startswith("dynamodb:") for a in as_list(s["Action"]))]
+        self.assertEqual(1, len(ddb))
+        self.assertEqual({"Fn::GetAtt": ["StateTable", "Arn"]}, ddb[0]["Resource"])
+        table = self.cfn["Resources"]["StateTable"]["Properties"]
+        self.assertEqual("PAY_PER_REQUEST", table["BillingMode"])
+        self.assertTrue(table["SSESpecification"]["SSEEnabled"])
+        self.assertEqual({"AttributeName": "expiration", "Enabled": True},
+                         table["TimeToLiveSpecification"])
 
     def test_function_writes_only_under_the_snapshot_prefix(self):
         put = [s for s in self.function_statements() if "s3:PutObject" in as_list(s["Action"])]

@@ -17,7 +17,8 @@ REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"]
 
 # Environment variables the function reads (README, issue 4) and the template must set.
 FUNCTION_ENV = {"ALERT_TOPIC_ARN", "ALERT_LABELS", "MIN_CONFIDENCE", "MAX_LABELS",
-                "PRESIGN_TTL_S", "SNAPSHOT_BUCKET", "SNAPSHOT_PREFIX", "KVS_WINDOW_MS"}
+                "PRESIGN_TTL_S", "SNAPSHOT_BUCKET", "SNAPSHOT_PREFIX", "KVS_WINDOW_MS",
+                "STATE_TABLE", "COOLDOWN_S", "STATIONARY_S", "ZONES", "MIN_BOX_AREA"}
 
 # The custom resource's properties, as docs/deploy.md documents them for the C side.
 KVS_SETUP_PROPERTIES = {"ServiceToken", "ServiceTimeout", "StreamName", "Region", "ImagesBucket",

@@ -21,6 +21,7 @@ from botocore.credentials import Credentials
 
 from . import front as front_mod
 from . import services
+from .dynamodb import DynamoDbFront
 from .state import Fault, State, Stream
 
 DEFAULT_FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -31,6 +32,7 @@ ENV_NAMES = {
     "sns": "AWS_ENDPOINT_URL_SNS",
     "kinesisvideo": "AWS_ENDPOINT_URL_KINESIS_VIDEO",
     "kinesis-video-archived-media": "AWS_ENDPOINT_URL_KINESIS_VIDEO_ARCHIVED_MEDIA",
+    "dynamodb": "AWS_ENDPOINT_URL_DYNAMODB",
 }
 CONTROL_ENV = "LOOKOUT_EMULATOR_URL"
 CFN_BUCKET = "cfn-responses"
@@ -109,7 +111,7 @@ class AwsEmulator:
             ctx.load_cert_chain(cert, key)
             scheme = "https"
         self.moto = services.Moto(self.region, self.access_key)
-        fronts = [cls(self) for cls in services.FRONTS]
+        fronts = [cls(self) for cls in services.FRONTS + (DynamoDbFront,)]
         for fr in fronts:
             server, _ = front_mod.start_server(fr, self.host, ctx)
             self._servers.append(server)
@@ -241,6 +243,15 @@ class AwsEmulator:
         self.create_stream(stream)
         with self.state.lock:
             self.state.frames[stream][int(timestamp_ms)] = (bytes(data), ext)
+
+    def create_state_table(self, name):
+        """Creates a table keyed as STATE_TABLE expects (partition key id, S), on demand, through
+        the DynamoDB front; returns its name."""
+        self.client("dynamodb").create_table(
+            TableName=name, BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}])
+        return name
 
     # ------------------------------------------------------------ CloudFormation responses
 
