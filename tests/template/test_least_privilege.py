@@ -170,9 +170,7 @@ class LeastPrivilegeTest(unittest.TestCase):
             "rekognition:DetectLabels",
             "sns:Publish",
             "kinesisvideo:GetDataEndpoint", "kinesisvideo:GetImages",
-            "kinesisvideo:DescribeImageGenerationConfiguration",
             "kinesisvideo:UpdateImageGenerationConfiguration",
-            "kinesisvideo:DescribeNotificationConfiguration",
             "kinesisvideo:UpdateNotificationConfiguration",
             "sqs:SendMessage",
         }, actions)
