@@ -22,7 +22,7 @@ foreach(src ${UNIT_TESTS})
   target_link_libraries(${name} PRIVATE lookout PkgConfig::CMOCKA)
   target_compile_definitions(${name} PRIVATE
     LOOKOUT_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
-    LOOKOUT_SHARED_DIR="${CMAKE_SOURCE_DIR}/../shared")
+    LOOKOUT_TEST_DATA_DIR="${CMAKE_SOURCE_DIR}/tests/data")
   add_test(NAME unit.${name} COMMAND ${VALGRIND_CMD} $<TARGET_FILE:${name}> WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(unit.${name} PROPERTIES LABELS "unit" TIMEOUT 300)
 endforeach()
