@@ -1,6 +1,6 @@
 """The repository carries everything it reads: no test, script, benchmark, Makefile, CMake file,
-source or doc reads or names a path outside it (a `../shared` beside the clone, a developer's
-/work or home folder). System paths (/etc, /usr, /proc, /dev, /tmp) are the host's and allowed.
+source or doc reads or names a path outside it (the team's shared folder beside the clone, a
+developer's /work or home folder). System paths (/etc, /usr, /proc, /dev, /tmp) are the host's and allowed.
 
 Python files are read with `ast`: every os.path.join / dirname / abspath built from __file__,
 from a constant or from a module-level name is worked out and must stay inside the repository.
@@ -148,7 +148,7 @@ def text_problems(path, text):
     here = os.path.dirname(os.path.abspath(path))
     depth = len(os.path.relpath(here, ROOT).split(os.sep)) if here != ROOT else 0
     for no, line in enumerate(text.splitlines(), 1):
-        for rx, what in ((SHARED, "names ../shared"), (FORBIDDEN_ABSOLUTE, "names a developer's folder"),
+        for rx, what in ((SHARED, "names the shared folder beside the repository"), (FORBIDDEN_ABSOLUTE, "names a developer's folder"),
                          (HOME, "names a home folder"), (ROOT_ESCAPE, "steps out of the repository root"),
                          (TEAM_NOTES, "cites notes users do not have")):
             m = rx.search(line)
