@@ -12,6 +12,7 @@ ROOT = os.environ.get("LOOKOUT_SOURCE_DIR",
                       os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BUILD = os.environ.get("LOOKOUT_BUILD_DIR", os.path.join(ROOT, "build"))
 BOOTSTRAP = os.path.join(BUILD, "bootstrap")
+ROOTS = r"SSL_CERT_FILE|SSL_CERT_DIR|ca-certs/|/etc/[\w/.-]+\.crt|ca-bundle\.crt"
 
 
 def readme():
@@ -96,13 +97,11 @@ class ReadmeTest(unittest.TestCase):
 
     def test_trust_root_search_is_told_in_the_same_order(self):
         tail = " ".join(self.help.split("HTTPS trust roots", 1)[1].split())
-        steps = re.findall(r"SSL_CERT_FILE|SSL_CERT_DIR|ca-certs/|/etc/[\w/.-]+\.crt|ca-bundle\.crt",
-                           tail)
+        steps = re.findall(ROOTS, tail)
         self.assertEqual(6, len(steps), tail)
         row = [line for line in self.readme.splitlines() if line.startswith("| `SSL_CERT_FILE`")]
         self.assertEqual(1, len(row))
-        told = re.findall(r"SSL_CERT_FILE|SSL_CERT_DIR|ca-certs/|/etc/[\w/.-]+\.crt|ca-bundle\.crt",
-                          row[0].split("|")[2])
+        told = re.findall(ROOTS, row[0].split("|")[2])
         self.assertEqual(steps, told)
 
     def test_no_endpoint_override_for_a_service_nothing_calls(self):

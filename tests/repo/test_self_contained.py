@@ -1,6 +1,7 @@
 """The repository carries everything it reads: no test, script, benchmark, Makefile, CMake file,
 source or doc reads or names a path outside it (the team's shared folder beside the clone, a
-developer's /work or home folder). System paths (/etc, /usr, /proc, /dev, /tmp) are the host's and allowed.
+developer's /work or home folder). System paths (/etc, /usr, /proc, /dev, /tmp) are the host's
+and allowed.
 
 Python files are read with `ast`: every os.path.join / dirname / abspath built from __file__,
 from a constant or from a module-level name is worked out and must stay inside the repository.
@@ -26,7 +27,8 @@ HOME = re.compile(r"(?<![\w.])~/|\$\{?HOME\}?")
 SHARED = re.compile(r"\.\./shared|[\"']\.\.[\"']\s*,\s*[\"']shared[\"']")
 # The repository root in shell, CMake and Make, followed by a step out of it.
 ROOT_ESCAPE = re.compile(r"(?:\$\{?(?:ROOT|SOURCE_DIR|CMAKE_SOURCE_DIR|PROJECT_SOURCE_DIR|"
-                         r"LOOKOUT_SOURCE_DIR)\}?|\$\(CURDIR\)|LOOKOUT_SOURCE_DIR \")/\.\.(?:/|\"|$)")
+                         r"LOOKOUT_SOURCE_DIR)\}?|\$\(CURDIR\)|LOOKOUT_SOURCE_DIR \")"
+                         r"/\.\.(?:/|\"|$)")
 # Notes the team keeps beside the repository, which users do not have: name the AWS document.
 TEAM_NOTES = re.compile(r"\bspec(?:'s)?\s*(?:§\s*)?\d|§\s*\d|\b(?:spec|field-notes|style)\.md\b")
 DIRNAME_0 = re.compile(r"\$\(dirname \"?\$0\"?\)((?:/\.\.)+)")
@@ -148,8 +150,10 @@ def text_problems(path, text):
     here = os.path.dirname(os.path.abspath(path))
     depth = len(os.path.relpath(here, ROOT).split(os.sep)) if here != ROOT else 0
     for no, line in enumerate(text.splitlines(), 1):
-        for rx, what in ((SHARED, "names the shared folder beside the repository"), (FORBIDDEN_ABSOLUTE, "names a developer's folder"),
-                         (HOME, "names a home folder"), (ROOT_ESCAPE, "steps out of the repository root"),
+        for rx, what in ((SHARED, "names the shared folder beside the repository"),
+                         (FORBIDDEN_ABSOLUTE, "names a developer's folder"),
+                         (HOME, "names a home folder"),
+                         (ROOT_ESCAPE, "steps out of the repository root"),
                          (TEAM_NOTES, "cites notes users do not have")):
             m = rx.search(line)
             if m:
@@ -217,7 +221,8 @@ class CheckerSelfTest(unittest.TestCase):
 
     def test_python_joins_inside_the_repository_pass(self):
         text = ('import os\nHERE = os.path.dirname(os.path.abspath(__file__))\n'
-                'SOURCE_DIR = os.environ.get("LOOKOUT_SOURCE_DIR", os.path.join(HERE, "..", ".."))\n'
+                'SOURCE_DIR = os.environ.get("LOOKOUT_SOURCE_DIR",\n'
+                '                            os.path.join(HERE, "..", ".."))\n'
                 'IMAGES = os.path.join(SOURCE_DIR, "tests", "data", "images")\n'
                 'BUILD = os.path.join(os.path.dirname(__file__), "../../build")\n')
         self.assertEqual([], self.at("tests/integration/x.py", text))
@@ -238,7 +243,8 @@ class CheckerSelfTest(unittest.TestCase):
         for path, text in bad.items():
             self.assertTrue(self.at(path, text), path)
         good = {
-            "scripts/x.sh": '#!/bin/sh\nROOT=$(cd "$(dirname "$0")/.." && pwd)\ncat /etc/ssl/certs/x\n',
+            "scripts/x.sh": ('#!/bin/sh\nROOT=$(cd "$(dirname "$0")/.." && pwd)\n'
+                             'cat /etc/ssl/certs/x\n'),
             "docs/x.md": "see [the README](../README.md) and `tests/data/images`",
             "tests/unit/x.c": 'check("/a/../b"); check("cam/../x");',
         }
