@@ -3,7 +3,8 @@
  *   sign_headers_cached     a Rekognition-sized POST, header signing, signing key cached
  *   sign_headers_uncached   the same, deriving the signing key every time
  *   wire_prepare_s3_get     aws_wire_prepare of an S3 GET (URL, headers, signature)
- *   presign_s3_get          aws_wire_presign of an S3 GET */
+ *   presign_s3_get          aws_wire_presign of an S3 GET
+ * Usage: bench_sign [seconds per round, default 0.3] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,8 @@
 #include "lookout/sigv4.h"
 
 #define ROUNDS 7
-#define ROUND_SECONDS 0.3
+
+static double round_seconds = 0.3;
 
 static double now_s(void)
 {
@@ -30,7 +32,7 @@ static int cmp_double(const void *a, const void *b)
 
 typedef int (*op_fn)(void *ctx);
 
-/* Operations per second: the median of ROUNDS rounds of about ROUND_SECONDS each. */
+/* Operations per second: the median of ROUNDS rounds of about round_seconds each. */
 static double measure(op_fn op, void *ctx)
 {
     double rates[ROUNDS];
@@ -44,7 +46,7 @@ static double measure(op_fn op, void *ctx)
                     exit(1);
                 }
             elapsed = now_s() - start;
-        } while (elapsed < ROUND_SECONDS);
+        } while (elapsed < round_seconds);
         rates[r] = (double)n / elapsed;
     }
     qsort(rates, ROUNDS, sizeof rates[0], cmp_double);
@@ -86,8 +88,17 @@ static int op_presign(void *p)
     return rc;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1) {
+        char *end;
+        double v = strtod(argv[1], &end);
+        if (*end != '\0' || !(v > 0 && v <= 60)) {
+            fprintf(stderr, "usage: bench_sign [seconds per round, 0..60]\n");
+            return 2;
+        }
+        round_seconds = v;
+    }
     static char akid[] = "AKIDEXAMPLE", secret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     static char token[] = "IQoJb3JpZ2luX2VjEXAMPLETOKENIQoJb3JpZ2luX2VjEXAMPLETOKEN";
     static char region[] = "eu-west-1";

@@ -3,14 +3,17 @@
 # archives: a libcurl with only HTTP and HTTPS (OpenSSL) and zlib, and libcjson. Both come
 # from Debian's source packages (curl 7.88.1, cjson 1.7.15) with Debian's patches applied.
 # Result: $LEAN_PREFIX/{include,lib} (default build/deps). Does nothing when the libraries
-# exist and were built by this version of the script.
+# exist and were built by this version of the script. One build serves every caller: `make
+# package`, `make build-LookoutFunction`, the package tests of `make test` and bench/package
+# all use build/deps; the build's output goes to $LEAN_PREFIX/lean-deps.log, and a line
+# naming it is printed before each step.
 #
 # Host kinds (LEAN_HOST=debian|al2023, detected from apt-get/dnf when unset):
 #   debian  fetches the sources with `apt-get source` through a private apt configuration
 #           (a deb-src twin of the system's entries; the system's sources stay untouched).
 #   al2023  (sam build --use-container) installs the build tools with dnf and uses the source
 #           files already in $LEAN_PREFIX/src, fetched on a Debian host by `$0 --fetch-only`.
-set -euo pipefail
+set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PREFIX=${LEAN_PREFIX:-$ROOT/build/deps}
@@ -65,10 +68,11 @@ fetch_debian() {
   [ -n "$(ls "$SRC"/curl_*.dsc 2>/dev/null)" ] && [ -n "$(ls "$SRC"/cjson_*.dsc 2>/dev/null)" ] && return
   command -v dpkg-source >/dev/null || {
     echo "lean-deps: dpkg-source missing (apt-get install dpkg-dev)" >&2; exit 1; }
+  step "fetching Debian's curl and cjson source packages (apt-get source)"
   apt_private
-  apt-get "${APT_OPTS[@]}" update
+  apt-get "${APT_OPTS[@]}" update >>"$LOG" 2>&1
   mkdir -p "$SRC"
-  (cd "$SRC" && apt-get "${APT_OPTS[@]}" source --download-only --only-source curl cjson)
+  (cd "$SRC" && apt-get "${APT_OPTS[@]}" source --download-only --only-source curl cjson) >>"$LOG" 2>&1
 }
 
 install_tools_al2023() {
@@ -109,8 +113,14 @@ apply_series() { # dir skip-list
   done <"$dir/debian/patches/series"
 }
 
+# One line of progress on stderr, naming the log the step writes to.
+step() {
+  echo "lean-deps: $* (log: ${LOG#"$ROOT"/})" >&2
+}
+
 build_curl() {
   local dir=$PREFIX/work/curl
+  step "building static libcurl (HTTP and HTTPS only), about a minute on 2 cores"
   unpack 'curl_*.dsc' "$dir"
   apply_series "$dir" "$CURL_SKIP_PATCHES"
   # curl's CMake build ignores configure.ac/Makefile.am, which some packaging patches touch
@@ -132,6 +142,7 @@ build_curl() {
 
 build_cjson() {
   local dir=$PREFIX/work/cjson
+  step "building static libcjson"
   unpack 'cjson_*.dsc' "$dir"
   apply_series "$dir" ""
   cmake -S "$dir" -B "$dir/_build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$PREFIX" \
@@ -147,15 +158,20 @@ main() {
   # Concurrent callers (parallel tests) wait for one build instead of racing it.
   if command -v flock >/dev/null; then
     exec 9>"$PREFIX/.lock"
-    flock 9
+    if ! flock -n 9; then
+      echo "lean-deps: waiting for another build into ${PREFIX#"$ROOT"/} (log: ${LOG#"$ROOT"/})" >&2
+      flock 9
+    fi
   fi
+  trap 'echo "lean-deps: failed; the end of $LOG:" >&2; tail -n 30 "$LOG" >&2' ERR
   if [ "$FETCH_ONLY" = 1 ]; then
     [ "$LEAN_HOST" = debian ] || { echo "lean-deps: --fetch-only needs apt-get" >&2; exit 1; }
     fetch_debian
     return
   fi
   is_current && return
-  echo "lean-deps: building static libcurl and libcjson into $PREFIX ($LEAN_HOST)"
+  : >"$LOG"
+  echo "lean-deps: building static libcurl and libcjson into ${PREFIX#"$ROOT"/} ($LEAN_HOST), once for make package and make test" >&2
   case "$LEAN_HOST" in
     debian) fetch_debian ;;
     al2023)
@@ -166,12 +182,11 @@ main() {
     *) echo "lean-deps: unknown LEAN_HOST $LEAN_HOST" >&2; exit 1 ;;
   esac
   rm -rf "$PREFIX/include" "$PREFIX/lib" "$STAMP"
-  : >"$LOG"
-  trap 'echo "lean-deps: failed; the end of $LOG:" >&2; tail -n 30 "$LOG" >&2' ERR
   build_curl
   build_cjson
   [ -n "${LEAN_KEEP_WORK:-}" ] || rm -rf "$PREFIX/work"
   recipe_id >"$STAMP"
+  echo "lean-deps: done: ${PREFIX#"$ROOT"/}/lib/libcurl.a, libcjson.a" >&2
 }
 
 main

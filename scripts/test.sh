@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Every test: the normal build (warnings are errors), then the C tests and the black-box
-# runtime tests again under ASan+UBSan and under valgrind memcheck, then a short run of every
-# fuzz target (FUZZ_SECONDS each, default 10; `make fuzz` runs them longer).
+# Every test: the normal build (warnings are errors) and every test of it, a short run of
+# every benchmark (BENCH_QUICK=1, so none can rot), then the C tests and the black-box runtime
+# tests again under ASan+UBSan and under valgrind memcheck, then a short run of every fuzz
+# target (FUZZ_SECONDS each, default 10; `make fuzz` runs them longer). `make test` runs
+# scripts/deps.sh test first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=$(nproc 2>/dev/null || echo 2)
@@ -10,13 +12,21 @@ CHECKED_LABELS=${CHECKED_LABELS:-'^(unit|runtime)$'}
 
 configure_and_build() { # dir, cmake flags...
   local dir=$1; shift
-  cmake -S . -B "$dir" -DWARNINGS_AS_ERRORS=ON "$@" >/dev/null
+  cmake -S . -B "$dir" -DWARNINGS_AS_ERRORS=ON -DLOOKOUT_REQUIRE_CMOCKA=ON "$@" >/dev/null
   cmake --build "$dir" -j "$JOBS" >/dev/null
 }
+
+# The package tests link the lean bootstrap against these; built once, here, where its
+# progress shows, and shared with `make package` (build/deps).
+echo "== static libcurl and libcjson for the lean build (build/deps)"
+scripts/lean-deps.sh
 
 echo "== build and test (Release)"
 configure_and_build build -DCMAKE_BUILD_TYPE=Release
 ctest --test-dir build --output-on-failure -j "$JOBS"
+
+echo "== benchmarks, short (BENCH_QUICK=1; make bench runs them in full)"
+BENCH_QUICK=1 LOOKOUT_BUILD_DIR=build bench/run
 
 echo "== ASan + UBSan"
 configure_and_build build-asan -DCMAKE_BUILD_TYPE=Debug -DENABLE_SANITIZERS=ON

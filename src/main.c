@@ -20,39 +20,41 @@
 /* Every environment variable the program reads; --help prints this table and README.md
  * mirrors it. */
 static const char *const ENV_VARS[][2] = {
-    {"AWS_LAMBDA_RUNTIME_API", "host:port of the Lambda Runtime API (set by Lambda)"},
-    {"AWS_LAMBDA_LOG_FORMAT", "Text (default) or JSON: one JSON object per log line"},
-    {"AWS_LAMBDA_LOG_LEVEL",
-     "lowest level logged: TRACE, DEBUG, INFO (default), WARN, ERROR, FATAL"},
-    {"_X_AMZN_TRACE_ID", "X-Ray trace header; set per invoke from Lambda-Runtime-Trace-Id"},
-    {"ALERT_TOPIC_ARN", "required: the SNS topic ARN alerts are published to"},
-    {"ALERT_LABELS", "comma-separated Name[:minConfidence] that raise an alert (default Person)"},
+    {"AWS_LAMBDA_RUNTIME_API", "host:port of the Runtime API (set by Lambda; default none)"},
+    {"AWS_LAMBDA_LOG_FORMAT", "Text or JSON: one JSON object per log line (default Text)"},
+    {"AWS_LAMBDA_LOG_LEVEL", "TRACE, DEBUG, INFO, WARN, ERROR or FATAL (default INFO)"},
+    {"_X_AMZN_TRACE_ID", "X-Ray trace header, set per invoke by the runtime (default none)"},
+    {"ALERT_TOPIC_ARN", "SNS topic ARN alerts are published to (required: no default)"},
+    {"ALERT_LABELS", "comma-separated Name[:minConfidence] that alert (default Person)"},
     {"MIN_CONFIDENCE", "lowest label confidence kept, 0..100 (default 80)"},
-    {"MAX_LABELS", "most labels asked of Rekognition per frame (default 50)"},
-    {"PRESIGN_TTL_S", "lifetime of the snapshot link in the alert, seconds"},
-    {"SNAPSHOT_BUCKET", "S3 bucket where KVS frames that raise an alert are stored"},
-    {"SNAPSHOT_PREFIX", "key prefix of alert snapshots"},
-    {"KVS_WINDOW_MS", "frames of a notified fragment are fetched over [start, start + window], ms"},
-    {"KVS_SAMPLING_MS", "GetImages sampling interval, ms (>= 200, default 1000)"},
+    {"MAX_LABELS", "most labels asked of Rekognition per frame, 1..1000 (default 50)"},
+    {"PRESIGN_TTL_S", "life of the image link in an alert, s, 1..604800 (default 3600)"},
+    {"SNAPSHOT_BUCKET", "S3 bucket for KVS frames that alert (default none: not stored)"},
+    {"SNAPSHOT_PREFIX", "key prefix of those frames (default alerts/)"},
+    {"KVS_WINDOW_MS", "a notified fragment's frames: [start, start + window ms] (default 3000)"},
+    {"KVS_SAMPLING_MS", "GetImages sampling interval, ms, 200..20000 (default 1000)"},
     {"KVS_MAX_FRAMES", "most frames (Rekognition calls) per fragment or range (default 3)"},
-    {"MOTION_MIN_CHANGE", "0..1: skip frames that changed less than this from the last (0 = off)"},
+    {"MOTION_MIN_CHANGE", "0..1: skip frames that changed less than this (default 0: off)"},
     {"TIMELAPSE_MAX_FRAMES", "most frames of a time-lapse invocation (default 600)"},
-    {"STATE_TABLE", "DynamoDB table for idempotency, cooldown, stationary boxes, snooze"},
+    {"STATE_TABLE", "DynamoDB table of idempotency, cooldown, stationary, snooze (default none)"},
     {"COOLDOWN_S", "seconds between alerts of one stream and label (default 60, 0 = off)"},
     {"STATIONARY_S", "seconds an unmoved object stays quiet (default 3600, 0 = off)"},
-    {"ZONES", "JSON polygons (fractions) objects must stand in to alert"},
-    {"MIN_BOX_AREA", "0..1: boxes smaller than this fraction of the frame are ignored"},
+    {"ZONES", "JSON polygons (fractions) objects must stand in to alert (default none)"},
+    {"MIN_BOX_AREA", "0..1: boxes smaller than this fraction are ignored (default 0: off)"},
     {"IDEMPOTENCY_TTL_S", "seconds a done frame is remembered (default 86400)"},
-    {"AWS_ACCESS_KEY_ID", "credentials (set by Lambda from the execution role)"},
-    {"AWS_SECRET_ACCESS_KEY", "credentials (never logged)"},
-    {"AWS_SESSION_TOKEN", "credentials (never logged)"},
-    {"AWS_REGION", "region of the AWS calls (set by Lambda)"},
-    {"AWS_DEFAULT_REGION", "region when AWS_REGION is not set"},
-    {"AWS_ENDPOINT_URL", "endpoint override for every AWS service (local emulators)"},
-    {"AWS_ENDPOINT_URL_<SERVICE>", "endpoint override for one service, e.g. AWS_ENDPOINT_URL_S3"},
-    {"AWS_MAX_ATTEMPTS", "attempts per AWS call, retries included"},
-    {"SSL_CERT_FILE", "CA bundle for HTTPS"},
-    {"LOOKOUT_LOCAL_TIMEOUT_S", "--event only: the invoke's time budget, seconds (default 60)"},
+    {"AWS_ACCESS_KEY_ID", "credentials, set by Lambda (required: no default)"},
+    {"AWS_SECRET_ACCESS_KEY", "credentials, never logged (required: no default)"},
+    {"AWS_SESSION_TOKEN", "credentials, never logged (default none)"},
+    {"AWS_REGION", "region of the AWS calls, set by Lambda (default AWS_DEFAULT_REGION)"},
+    {"AWS_DEFAULT_REGION", "region when AWS_REGION is unset (default none: one is required)"},
+    {"AWS_ENDPOINT_URL_<SERVICE>", "endpoint of one service: S3, REKOGNITION, SNS, KINESIS_VIDEO,"},
+    {"", "KINESIS_VIDEO_ARCHIVED_MEDIA, DYNAMODB (default AWS_ENDPOINT_URL)"},
+    {"AWS_ENDPOINT_URL", "endpoint of every service (default the public endpoints)"},
+    {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true: ignore both (default false)"},
+    {"AWS_MAX_ATTEMPTS", "attempts per AWS call, the first included, 1..20 (default 3)"},
+    {"SSL_CERT_FILE", "CA bundle (PEM) for HTTPS (default none: the search below)"},
+    {"SSL_CERT_DIR", "CA directory (OpenSSL hashed names) (default none: the search below)"},
+    {"LOOKOUT_LOCAL_TIMEOUT_S", "--event only: the invoke's time budget, s (default 60)"},
 };
 
 static void print_help(FILE *out)
@@ -68,8 +70,17 @@ static void print_help(FILE *out)
           "  timelapse     write a time-lapse of a stream (bootstrap timelapse --help)\n\n"
           "Logs go to stderr. Environment variables:\n",
           out);
-    for (size_t i = 0; i < sizeof(ENV_VARS) / sizeof(ENV_VARS[0]); i++)
-        fprintf(out, "  %-27s %s\n", ENV_VARS[i][0], ENV_VARS[i][1]);
+    for (size_t i = 0; i < sizeof(ENV_VARS) / sizeof(ENV_VARS[0]); i++) {
+        if (strlen(ENV_VARS[i][0]) > 27)
+            fprintf(out, "  %s\n", ENV_VARS[i][0]);
+        fprintf(out, "  %-27s %s\n", strlen(ENV_VARS[i][0]) > 27 ? "" : ENV_VARS[i][0],
+                ENV_VARS[i][1]);
+    }
+    fputs(
+        "\nHTTPS trust roots, the first that exists: SSL_CERT_FILE, SSL_CERT_DIR, ca-certs/\n"
+        "beside bootstrap, /etc/pki/tls/certs/ca-bundle.crt, /etc/ssl/certs/ca-certificates.crt,\n"
+        "ca-bundle.crt beside bootstrap.\n",
+        out);
 }
 
 static int adapt_handler(void *ctx, const struct rt_invocation *inv, struct lk_view event,

@@ -1,7 +1,8 @@
 /*
- * aws_retry.h: the AWS SDKs' "standard" retry rules, with the 2026 scale (spec 9), as pure
- * functions the HTTP client (src/aws/client.c) applies, plus the client's hooks for tests
- * and benchmarks. Internal to src/aws/; service files use aws.h.
+ * aws_retry.h: the AWS SDKs' "standard" retry rules, with the 2026 scale (AWS SDKs and Tools
+ * Reference Guide, "Retry behavior"), as pure functions the HTTP client (src/aws/client.c)
+ * applies, plus the client's hooks for tests and benchmarks. Internal to src/aws/; service
+ * files use aws.h.
  *
  * Rules:
  *   - attempts: cfg->max_attempts (AWS_MAX_ATTEMPTS, first attempt included, default 3);

@@ -175,7 +175,7 @@ void ev_sns_message_cleanup(struct ev_sns_message *msg);
 
 /* ---- Kinesis Video Streams --------------------------------------------------------- */
 
-/* A tagged-fragment notification (spec §3.5). */
+/* A tagged-fragment notification (KVS Developer Guide, "Set up notifications", SNS messages). */
 struct ev_kvs_fragment {
     struct ev_stream_arn stream;
     char *fragment_number;   /* decimal digits, kept as text (~47 digits) */
@@ -219,7 +219,8 @@ int ev_kvs_image_from_metadata(const struct ev_tag *pairs, size_t count, struct 
                                struct lk_error *err);
 void ev_kvs_image_cleanup(struct ev_kvs_image *img);
 
-/* An image key written by KVS Images (spec §3.1), parsed from the right:
+/* An image key written by KVS Images (KVS Developer Guide, "Automated real-time image
+ * generation"), parsed from the right:
  *   [dir/][ImagePrefix_]AccountID_StreamName_ImageTimecode_RandomID.(jpg|jpeg|png)
  * The timecode, random id and extension are always certain. The head
  * "[ImagePrefix_]AccountID_StreamName" is split where a '_'-separated 12-digit segment can

@@ -23,7 +23,7 @@
 #define REK_CONTENT_TYPE "application/x-amz-json-1.1"
 #define REK_TARGET "RekognitionService.DetectLabels"
 
-/* Service limits (spec §5) checked before sending. */
+/* Service limits (Rekognition Developer Guide, "Guidelines and quotas") checked before sending. */
 #define REK_MAX_IMAGE_BYTES ((size_t)5 * 1024 * 1024) /* raw Image.Bytes */
 #define REK_MAX_KEY_BYTES 1024                         /* S3Object.Name and Version */
 #define REK_MAX_LABELS_PARAM 1000                      /* MaxLabels upper bound */

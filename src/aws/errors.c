@@ -388,7 +388,7 @@ static const char *const THROTTLING_CODES[] = {
     "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
     "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
     "EC2ThrottledException",
-    /* Not in the SDKs' list, but throttles all the same (spec 4, 6). */
+    /* Not in the SDKs' list, but throttles all the same (KVS GetImages, SNS Publish errors). */
     "ClientLimitExceededException", "KMSThrottling", "Throttled"};
 
 static const char *const TRANSIENT_CODES[] = {"RequestTimeout", "RequestTimeoutException",

@@ -31,14 +31,14 @@ from emulator.aws import AwsEmulator  # noqa: E402
 from emulator.runtime_api import RuntimeAPI  # noqa: E402
 
 EVENTS_DIR = os.path.join(ROOT, "events")
-IMAGES_DIR = os.path.join(ROOT, "..", "shared", "data", "images")
+IMAGES_DIR = os.path.join(ROOT, "tests", "data", "images")
 BUCKET = "kvs-lookout-demo-images"
 STREAM = "front-door"
 ALERT_TOPIC = "kvs-lookout-alerts"
 # The topics the sample events come from (they exist in the deployment the samples describe).
 SOURCE_TOPICS = ("kvs-lookout-image-events", "kvs-lookout-FragmentTopic-1A2B3C4D5E6F")
-# Server timestamps of the front-door stream are the producer's minus 1115 ms (the spec's
-# head-object example, and tests/data/kvs/front-door/stream.json).
+# Server timestamps of the front-door stream are the producer's minus 1115 ms (the KVS
+# Developer Guide's head-object example, and tests/data/kvs/front-door/stream.json).
 SERVER_OFFSET_MS = -1115
 FIRST_FRAGMENT = 91343852333182036507421233921329142742245756394
 FIRST_FRAME_MS = 1690707290324
@@ -47,7 +47,7 @@ INVOKE_TIMEOUT_S = 60
 EXIT_TIMEOUT_S = 30
 
 # The samples, in the order they are sent: file, what it is, and the object it names (decoded
-# key, image file from ../shared/data/images), as events/README.md lists them.
+# key, image file from tests/data/images), as events/README.md lists them.
 SAMPLES = [
     ("s3-put.json", "S3 image, direct",
      "123456789012_front-door_1690707290324_f20f9add-75e7-4399-a30f-fc7aefb1bab7.jpg",
@@ -81,7 +81,7 @@ def _on_signal(signum, _frame):
 
 
 def kvs_metadata(key):
-    """The metadata KVS Images writes on a frame object (spec 3.2), for a KVS image key."""
+    """The metadata KVS Images writes on a frame object (KVS Developer Guide, "Automated real-time image generation"), for a KVS image key."""
     producer_ms = int(key.rsplit("_", 2)[-2])
     fragment = FIRST_FRAGMENT + (producer_ms - FIRST_FRAME_MS) // 1000
     return {"aws_kinesisvideo_producer_timestamp": str(producer_ms),

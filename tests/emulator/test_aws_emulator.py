@@ -26,7 +26,7 @@ from emulator.aws import model as wire
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCE = os.environ.get("LOOKOUT_SOURCE_DIR", os.path.dirname(TESTS))
-SHARED_IMAGES = os.path.join(SOURCE, "..", "shared", "data", "images")
+TEST_IMAGES = os.path.join(SOURCE, "tests", "data", "images")
 FRAMES = os.path.join(TESTS, "data", "kvs", "front-door")
 T0_MS = 1690707290324
 T0_S = T0_MS // 1000          # boto3 sends GetImages timestamps in whole seconds
@@ -297,18 +297,16 @@ class RekognitionTest(EmulatorTest):
                          error_of(self.client("rekognition", UNCHECKED).detect_labels, Image={
                              "Bytes": read(CAT), "S3Object": {"Bucket": "frames", "Name": "cat.jpg"}}))
 
-    def test_answers_match_the_shared_test_images(self):
+    def test_answers_match_the_test_images(self):
         answers = os.path.join(TESTS, "data", "rekognition", "answers")
-        if not os.path.isdir(SHARED_IMAGES):
-            self.skipTest("shared test images not present")
         for name in sorted(os.listdir(answers)):
             with open(os.path.join(answers, name), encoding="utf-8") as f:
                 doc = json.load(f)
             for image, sha in zip(doc["image"], doc["sha256"]):
                 with self.subTest(image=image):
-                    self.assertEqual(sha, hashlib.sha256(read(os.path.join(SHARED_IMAGES, image)))
+                    self.assertEqual(sha, hashlib.sha256(read(os.path.join(TEST_IMAGES, image)))
                                      .hexdigest())
-        truncated = os.path.join(SHARED_IMAGES, "skimage-truncated.jpg")
+        truncated = os.path.join(TEST_IMAGES, "skimage-truncated.jpg")
         self.assertEqual(("InvalidImageFormatException", 400),
                          error_of(self.client("rekognition").detect_labels,
                                   Image={"Bytes": read(truncated)}))

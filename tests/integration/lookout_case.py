@@ -23,7 +23,7 @@ SOURCE_DIR = os.environ.get("LOOKOUT_SOURCE_DIR", os.path.join(HERE, "..", "..")
 BUILD_DIR = os.environ.get("LOOKOUT_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
 BOOTSTRAP = os.path.join(BUILD_DIR, "bootstrap")
 WRAPPER = shlex.split(os.environ.get("LOOKOUT_BOOTSTRAP_WRAPPER", ""))
-IMAGES = os.path.join(SOURCE_DIR, "..", "shared", "data", "images")
+IMAGES = os.path.join(SOURCE_DIR, "tests", "data", "images")
 EVENTS = os.path.join(SOURCE_DIR, "events")
 SCHEMA_FILE = os.path.join(SOURCE_DIR, "docs", "alert.schema.json")
 # A bound, never a timing assertion: under valgrind one run takes seconds.

@@ -9,7 +9,7 @@ import unittest
 from emulator.aws import AwsEmulator
 
 BUILD = os.environ.get("LOOKOUT_BUILD_DIR", os.path.join(os.path.dirname(__file__), "../../build"))
-IMAGES = os.path.join(os.path.dirname(__file__), "../../../shared/data/images")
+IMAGES = os.path.join(os.path.dirname(__file__), "..", "data", "images")
 BUCKET = "motion-gating-images"
 KEY = "123456789012_front-door_%d_f20f9add-75e7-4399-a30f-fc7aefb1bab7.jpg"
 

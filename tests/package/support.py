@@ -2,8 +2,8 @@
 files need from the host, and running it in a chroot that holds nothing else.
 
 The artifact is built by scripts/package.sh into $LOOKOUT_BUILD_DIR/package-test. The lean
-static libraries are cached in $LEAN_PREFIX (default $LOOKOUT_BUILD_DIR/lean-deps), so only
-the first run pays for them."""
+static libraries are those of `make package`: $LEAN_PREFIX, default build/deps of the source
+tree, built once by scripts/lean-deps.sh (scripts/test.sh builds them before the tests run)."""
 
 import os
 import re
@@ -15,7 +15,7 @@ SOURCE_DIR = os.environ.get("LOOKOUT_SOURCE_DIR",
                             os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BUILD_DIR = os.environ.get("LOOKOUT_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
 WORK_DIR = os.path.join(BUILD_DIR, "package-test")
-LEAN_PREFIX = os.environ.get("LEAN_PREFIX") or os.path.join(BUILD_DIR, "lean-deps")
+LEAN_PREFIX = os.environ.get("LEAN_PREFIX") or os.path.join(SOURCE_DIR, "build", "deps")
 BUILD_TIMEOUT_S = 1800
 
 # Lambda provided.al2023 has glibc 2.34.

@@ -51,6 +51,14 @@ class Layout(unittest.TestCase):
 
 
 class HostNeeds(unittest.TestCase):
+    def test_packaging_doc_names_what_the_bootstrap_needs(self):
+        with open(os.path.join(support.SOURCE_DIR, "docs", "packaging.md"), encoding="utf-8") as f:
+            text = " ".join(f.read().split())
+        m = re.search(r"The result needs glibc's (.*?) only \(`readelf -d`", text)
+        self.assertTrue(m, "docs/packaging.md: no sentence 'The result needs glibc's ... only'")
+        self.assertEqual(sorted(re.findall(r"`([^`]+)`", m.group(1))),
+                         sorted(support.needed(os.path.join(LAMBDA_DIR, "bootstrap"))))
+
     def test_every_elf_needs_only_glibc_up_to_2_34(self):
         elves = support.elf_files(LAMBDA_DIR)
         self.assertIn(os.path.join(LAMBDA_DIR, "bootstrap"), elves)

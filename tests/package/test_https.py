@@ -17,7 +17,7 @@ import unittest
 
 import support
 
-IMAGES = os.path.join(support.SOURCE_DIR, "..", "shared", "data", "images")
+IMAGES = os.path.join(support.SOURCE_DIR, "tests", "data", "images")
 BUCKET = "kvs-lookout-demo-images"
 # KVS image keys: <account>_<stream>_<producer ms>_<guid>.<ext>
 KEY = "123456789012_front-door_1690707290324_f20f9add-75e7-4399-a30f-fc7aefb1bab7.jpg"

@@ -9,7 +9,7 @@ SOURCE_DIR = os.environ.get(
     os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 TEMPLATE = os.path.join(SOURCE_DIR, "template.yaml")
 EVENTS_DIR = os.path.join(SOURCE_DIR, "events")
-SAM_SCHEMA = os.path.join(SOURCE_DIR, "..", "shared", "data", "sam-schema", "sam.schema.json")
+SAM_SCHEMA = os.path.join(SOURCE_DIR, "tests", "data", "sam-schema", "sam.schema.json")
 REGION = "us-east-1"
 
 

@@ -14,8 +14,9 @@ BUCKET = "kvs-lookout-demo-images"
 STREAM = "front-door"
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
-IMAGES_DIR = os.path.join(SOURCE_DIR, "..", "shared", "data", "images")
-# KVS image key: [prefix_]account_stream_timecodeMs_guid.ext (spec 3.1).
+IMAGES_DIR = os.path.join(SOURCE_DIR, "tests", "data", "images")
+# KVS image key: [prefix_]account_stream_timecodeMs_guid.ext (KVS Developer Guide,
+# "Automated real-time image generation").
 KVS_KEY = re.compile(r"^(?:.+_)?%s_%s_(\d{13})_[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\.(jpg|png)$"
                      % (ACCOUNT, re.escape(STREAM)))
 

@@ -1,4 +1,4 @@
-/* Unit tests for src/image, on the shared test images and on PNGs written here (every
+/* Unit tests for src/image, on the test images in tests/data/images and on PNGs written here (every
  * colour type, bit depth and filter), so the decoder is checked pixel by pixel. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,7 +23,7 @@ struct file {
 static struct file load(const char *name)
 {
     char path[512];
-    snprintf(path, sizeof(path), "%s/data/images/%s", LOOKOUT_SHARED_DIR, name);
+    snprintf(path, sizeof(path), "%s/images/%s", LOOKOUT_TEST_DATA_DIR, name);
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
     struct file out = {malloc(2 * 1024 * 1024), 0};

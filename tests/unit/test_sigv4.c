@@ -1,7 +1,7 @@
 /*
  * Unit tests for the SigV4 signer (sigv4.h).
  *
- * Every case folder under ../shared/data/sigv4-test-suite/v4/ becomes two tests (header and
+ * Every case folder under tests/data/sigv4-test-suite/v4/ becomes two tests (header and
  * query signing) that compare, byte for byte, the canonical request, the string to sign,
  * the signature and the signed request. The folder is walked, so a new case needs no code.
  * No case is skipped.
@@ -35,7 +35,7 @@
 #include "lookout/form.h"
 #include "lookout/sigv4.h"
 
-#define SUITE_DIR LOOKOUT_SHARED_DIR "/data/sigv4-test-suite/v4"
+#define SUITE_DIR LOOKOUT_TEST_DATA_DIR "/sigv4-test-suite/v4"
 #define MAX_FIELDS 64
 
 /* ---- reading the suite ---- */
