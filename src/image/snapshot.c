@@ -34,7 +34,7 @@ struct img_snapshot_style img_snapshot_style_for(unsigned width)
 {
     struct img_snapshot_style s;
     s.thickness = width / 320 > 3 ? width / 320 : 3;
-    s.zone_width = s.thickness / 2 > 2 ? s.thickness / 2 : 2;
+    s.zone_width = s.thickness; /* thinner lines lose their colour to 4:2:0 chroma */
     s.font_scale = width / 640 > 1 ? width / 640 : 1;
     s.line_height = img_text_height(s.font_scale) + s.font_scale * 3;
     return s;
