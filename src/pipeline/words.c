@@ -134,7 +134,10 @@ void words_sms(const struct alert_input *in, const struct alert *a, char out[WOR
     size_t room = WORDS_SMS_MAX - 1 - strlen(tail);
     if (strlen(words) > room)
         memcpy(words + room - 3, "...", 4);
-    snprintf(out, WORDS_SMS_MAX + 1, "%s %s", words, tail);
+    size_t n = strlen(words), k = strlen(tail); /* n + 1 + k <= WORDS_SMS_MAX by now */
+    memcpy(out, words, n);
+    out[n] = ' ';
+    memcpy(out + n + 1, tail, k + 1);
 }
 
 int words_notification(const struct alert_input *in, const struct alert *a, char **out,
