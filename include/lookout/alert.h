@@ -24,6 +24,14 @@
 #define ALERT_ATTRIBUTE_COUNT 4
 #define ALERT_MAX_TIME_MS CLOCK_MAX_EPOCH_MS /* 9999-12-31T23:59:59.999Z */
 
+/* The annotated snapshot stored with the alert ("snapshot" in the Message). */
+struct alert_snapshot {
+    const char *s3_uri;       /* "s3://bucket/key", required */
+    const char *url;          /* presigned GET URL, required */
+    long long url_expires_ms; /* epoch ms, 0..ALERT_MAX_TIME_MS */
+    unsigned width, height;   /* pixels, >= 1 */
+};
+
 /* What is known of a matched frame. Everything is borrowed for the call. Strings are
  * NUL-terminated; invalid UTF-8 in them is replaced by U+FFFD in the output. */
 struct alert_input {
@@ -37,6 +45,7 @@ struct alert_input {
     const char *image_s3_uri;       /* "s3://bucket/key"; NULL when the frame is not stored */
     const char *image_url;          /* presigned GET URL; NULL when none (needs image_s3_uri) */
     long long image_url_expires_ms; /* epoch ms; read only with image_url */
+    const struct alert_snapshot *snapshot; /* the annotated picture; NULL when none */
     const struct dec_result *match; /* at least one matched label */
     const struct ev_tag *tags;      /* custom tags; a repeated name keeps its first value */
     size_t tag_count;
@@ -83,7 +92,7 @@ struct alert {
  * lowest-confidence labels are left out (the Message says how many in "omitted").
  *
  * Errors: LK_INVALID_ARG (no stream name, no matched label, frame time out of range, url
- * without s3Uri), LK_TOO_LARGE (does not fit even with one label and no instances),
+ * without s3Uri, a snapshot without its URI, URL or size, or with its expiry out of range), LK_TOO_LARGE (does not fit even with one label and no instances),
  * LK_NOMEM. out is zeroed on entry and after a failure. */
 int alert_build(const struct alert_input *in, struct alert *out, struct lk_error *err);
 void alert_cleanup(struct alert *a);
@@ -96,6 +105,11 @@ void alert_cleanup(struct alert *a);
  *   maxConfidence  the highest confidence, rounded to 5 decimals ("98.5")
  *   trigger        as in the Message */
 void alert_attributes(const struct alert *a, struct sns_attribute attrs[ALERT_ATTRIBUTE_COUNT]);
+
+/* The printable ASCII form of s, as the Subject spells names (Latin-1 letters folded, other
+ * characters dropped, control characters as spaces, runs of spaces collapsed, trimmed), into
+ * out (cap >= 4 bytes with the NUL; longer text is cut). Returns its length. */
+size_t alert_ascii(const char *s, char *out, size_t cap);
 
 /* RFC 3339 UTC with milliseconds ("2026-11-24T08:00:00.123Z") of ms, which must be in
  * 0..ALERT_MAX_TIME_MS. out must hold 25 bytes. Returns 0, or -1 when ms is out of range. */

@@ -1,7 +1,7 @@
 /*
  * draw.h: RGB pictures in memory, and what is drawn on them: filled and outlined rectangles,
- * and text in an embedded 5x7 bitmap font (no font file, no library). Used for the time
- * labels of a contact sheet and, later, for tagging boxes on alert snapshots.
+ * straight lines, and text in an embedded 5x7 bitmap font (no font file, no library). Used
+ * for the time labels of a contact sheet and for the boxes and zones of alert snapshots.
  *
  * A struct img_rgb is caller storage; img_rgb_init allocates its pixels (owned by the struct
  * until img_rgb_cleanup). Drawing clips to the picture: coordinates may be negative or past
@@ -54,6 +54,11 @@ void img_rgb_blit_scaled(struct img_rgb *dst, int x, int y, unsigned w, unsigned
 void img_fill_rect(struct img_rgb *img, int x, int y, unsigned w, unsigned h, struct img_color c);
 /* The outline of the rectangle, thickness pixels wide, inside it. */
 void img_draw_rect(struct img_rgb *img, int x, int y, unsigned w, unsigned h, unsigned thickness,
+                   struct img_color c);
+
+/* A straight line from (x0, y0) to (x1, y1), thickness pixels wide (a square brush centred on
+ * the line). */
+void img_draw_line(struct img_rgb *img, int x0, int y0, int x1, int y1, unsigned thickness,
                    struct img_color c);
 
 /* The font: 5x7 glyphs in a 6x8 cell (one column and one row of spacing), drawn at an integer

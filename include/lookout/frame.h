@@ -15,6 +15,9 @@
 #include "lookout/events.h"
 #include "lookout/job.h"
 
+/* The largest frame read from S3 (GetObject), in bytes. */
+#define PL_FRAME_MAX_BYTES ((size_t)15 * 1024 * 1024)
+
 enum pl_origin {
     PL_ORIGIN_S3,  /* an S3 object (KVS image generation, or any JPEG/PNG upload) */
     PL_ORIGIN_KVS, /* a frame GetImages returned */

@@ -13,11 +13,14 @@
 
 struct pl_settings {
     char *alert_topic_arn;    /* ALERT_TOPIC_ARN (required) */
+    char *notify_topic_arn;   /* NOTIFY_TOPIC_ARN: where the words for people go (e-mail,
+                                 SMS); NULL = none */
     struct dec_config labels; /* ALERT_LABELS, MIN_CONFIDENCE */
     int max_labels;           /* MAX_LABELS: what Rekognition returns at most */
     long presign_ttl_s;       /* PRESIGN_TTL_S: life of the image link in an alert */
     char *snapshot_bucket;    /* SNAPSHOT_BUCKET: where KVS frames that alert are kept */
     char *snapshot_prefix;    /* SNAPSHOT_PREFIX */
+    unsigned snapshot_max_width; /* SNAPSHOT_MAX_WIDTH: of the annotated snapshot, pixels */
     int kvs_window_ms;        /* KVS_WINDOW_MS: frames of [start, start + window] */
     int kvs_sampling_ms;      /* KVS_SAMPLING_MS: GetImages SamplingInterval */
     int kvs_max_frames;       /* KVS_MAX_FRAMES: Rekognition calls per fragment at most */
@@ -38,6 +41,7 @@ struct pl_settings {
 #define PL_DEFAULT_MAX_LABELS 50
 #define PL_DEFAULT_PRESIGN_TTL_S 3600
 #define PL_DEFAULT_SNAPSHOT_PREFIX "alerts/"
+#define PL_DEFAULT_SNAPSHOT_MAX_WIDTH 1280
 /* KVS's own examples look 3 s past a tagged fragment's start: a fragment is typically 2 s. */
 #define PL_DEFAULT_KVS_WINDOW_MS 3000
 #define PL_DEFAULT_KVS_SAMPLING_MS 1000

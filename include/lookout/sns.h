@@ -1,7 +1,8 @@
 /*
  * sns.h: SNS Publish (Query protocol) with message attributes, on an aws_client made for
- * AWS_SVC_SNS. Plain message structure, so that the attributes are delivered and subscribers
- * can filter on them.
+ * AWS_SVC_SNS. The plain message structure delivers the attributes, so subscribers can filter
+ * on them; the per-protocol structure (MessageStructure=json) gives each protocol its own text
+ * but SNS then delivers no attributes, so it is for messages that carry none.
  */
 #ifndef LOOKOUT_SNS_H
 #define LOOKOUT_SNS_H
@@ -26,9 +27,11 @@ struct sns_message {
     size_t body_len;
     const struct sns_attribute *attributes;
     size_t attribute_count;
+    int per_protocol; /* 1: body is a JSON object of one string per protocol, with "default"
+                         (MessageStructure=json); attribute_count must then be 0 */
 };
 
-/* Publishes msg; on success copies the MessageId SNS returned into message_id (cap bytes,
+/* Publishes msg (LK_INVALID_ARG for attributes with per_protocol); on success copies the MessageId SNS returned into message_id (cap bytes,
  * NUL-terminated). A 2xx without a MessageId is malformed: retried, then
  * LK_AWS_BAD_RESPONSE. */
 int sns_publish(struct aws_client *sns, const struct sns_message *msg, int64_t deadline_ms,

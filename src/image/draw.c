@@ -1,4 +1,5 @@
 /* Rectangles and text on RGB pictures (draw.h). Everything clips to the picture. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "lookout/draw.h"
@@ -38,6 +39,31 @@ void img_draw_rect(struct img_rgb *img, int x, int y, unsigned w, unsigned h, un
     img_fill_rect(img, x, y + (int)(h - t), w, t, c);
     img_fill_rect(img, x, y + (int)t, t, h - 2 * t, c);
     img_fill_rect(img, x + (int)(w - t), y + (int)t, t, h - 2 * t, c);
+}
+
+/* Bresenham, stamping a square brush at each step: exact ends, no floating point. */
+void img_draw_line(struct img_rgb *img, int x0, int y0, int x1, int y1, unsigned thickness,
+                   struct img_color c)
+{
+    unsigned t = thickness ? thickness : 1;
+    int half = (int)(t / 2);
+    long dx = labs((long)x1 - x0), dy = -labs((long)y1 - y0);
+    int sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
+    long e = dx + dy;
+    for (;;) {
+        img_fill_rect(img, x0 - half, y0 - half, t, t, c);
+        if (x0 == x1 && y0 == y1)
+            return;
+        long e2 = 2 * e;
+        if (e2 >= dy) {
+            e += dy;
+            x0 += sx;
+        }
+        if (e2 <= dx) {
+            e += dx;
+            y0 += sy;
+        }
+    }
 }
 
 unsigned img_text_width(const char *text, unsigned scale)

@@ -97,6 +97,11 @@ static size_t ascii_fold(const char *s, char *out, size_t cap)
     return n;
 }
 
+size_t alert_ascii(const char *s, char *out, size_t cap)
+{
+    return ascii_fold(s, out, cap);
+}
+
 /* ---- Subject ------------------------------------------------------------------------ */
 
 struct text {
@@ -453,6 +458,20 @@ static int add_image(cJSON *msg, const struct alert_input *in, const struct part
            add_text(img, "urlExpiresAt", p->url_expires);
 }
 
+static int add_snapshot(cJSON *msg, const struct alert_input *in)
+{
+    const struct alert_snapshot *sn = in->snapshot;
+    char expires[25];
+    if (!sn)
+        return cJSON_AddNullToObject(msg, "snapshot") != NULL;
+    alert_format_time(sn->url_expires_ms, expires);
+    cJSON *o = cJSON_AddObjectToObject(msg, "snapshot");
+    return o && add_text(o, "s3Uri", sn->s3_uri) && add_text(o, "url", sn->url) &&
+           add_text(o, "urlExpiresAt", expires) &&
+           cJSON_AddNumberToObject(o, "width", sn->width) &&
+           cJSON_AddNumberToObject(o, "height", sn->height);
+}
+
 static int add_tags(cJSON *msg, const struct alert_input *in)
 {
     cJSON *tags = cJSON_AddObjectToObject(msg, "tags");
@@ -515,8 +534,8 @@ static char *message_text(const struct alert_input *in, struct parts *p)
         add_text(msg, "time", p->time) && add_text(msg, "fragmentNumber", in->fragment_number) &&
         add_ms(msg, "producerTimestampMs", in->producer_ms) &&
         add_ms(msg, "serverTimestampMs", in->server_ms) && add_image(msg, in, p) &&
-        add_labels(msg, in->match, p) && add_tags(msg, in) && add_rules(msg, in) &&
-        add_omitted(msg, p))
+        add_snapshot(msg, in) && add_labels(msg, in->match, p) && add_tags(msg, in) &&
+        add_rules(msg, in) && add_omitted(msg, p))
         text = cJSON_PrintUnformatted(msg);
     cJSON_Delete(msg);
     return text;
@@ -568,6 +587,11 @@ static int check_input(const struct alert_input *in, struct lk_error *err)
         (in->image_url_expires_ms < 0 || in->image_url_expires_ms > ALERT_MAX_TIME_MS))
         return err_set(err, LK_INVALID_ARG, "alert: URL expiry %lld is out of range",
                        in->image_url_expires_ms);
+    const struct alert_snapshot *sn = in->snapshot;
+    if (sn && (!sn->s3_uri || !sn->url || sn->width == 0 || sn->height == 0 ||
+               sn->url_expires_ms < 0 || sn->url_expires_ms > ALERT_MAX_TIME_MS))
+        return err_set(err, LK_INVALID_ARG, "alert: a snapshot needs its s3Uri, URL, expiry "
+                                            "and size");
     return LK_OK;
 }
 

@@ -19,7 +19,7 @@
 
 /* Rekognition reads S3 objects of up to 15 MB; an object read for motion gating is held to
  * the same bound. */
-#define S3_FRAME_MAX_BYTES ((size_t)15 * 1024 * 1024)
+#define S3_FRAME_MAX_BYTES PL_FRAME_MAX_BYTES
 
 /* KVS writes image/jpeg or image/png; other uploaders often leave S3's generic types. */
 static const char *content_skip_reason(const char *type)
@@ -104,7 +104,8 @@ int pl_detect_s3_object(struct pl_job *job, const struct ev_s3_object *obj, enum
     buf_init(&pixels, S3_FRAME_MAX_BYTES);
     struct pl_frame frame = {
         .trigger = trigger,
-        .plan = pl_frame_plan(PL_ORIGIN_S3, job->settings->motion_min_change > 0, 0),
+        .plan = pl_frame_plan(PL_ORIGIN_S3, job->settings->motion_min_change > 0,
+                              job->settings->snapshot_bucket != NULL),
         .bucket = obj->bucket,
         .key = obj->key,
     };

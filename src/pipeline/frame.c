@@ -14,9 +14,11 @@
 #include "lookout/frame.h"
 #include "lookout/image.h"
 #include "lookout/log.h"
+#include "lookout/picture.h"
 #include "lookout/rekognition.h"
 #include "lookout/s3.h"
 #include "lookout/sns.h"
+#include "lookout/words.h"
 
 #define SNAPSHOT_JPEG_QUALITY 85
 #define S3_URI_MAX 1400
@@ -59,9 +61,38 @@ static int store_snapshot(struct pl_job *job, const struct pl_frame *frame,
                          "image/jpeg", meta, n, job->deadline_ms, err);
 }
 
+/* The same alert in words for people, on NOTIFY_TOPIC_ARN: SNS delivers no attributes with a
+ * per-protocol message, so machines keep theirs on the alert topic. */
+static int notify_people(struct pl_job *job, const struct alert_input *in, const struct alert *a,
+                         struct lk_error *err)
+{
+    char *text = NULL, message_id[128];
+    size_t len = 0;
+    if (!job->settings->notify_topic_arn)
+        return LK_OK;
+    int rc = words_notification(in, a, &text, &len, err);
+    if (rc == LK_OK) {
+        struct sns_message msg = {.topic_arn = job->settings->notify_topic_arn,
+                                  .subject = a->subject,
+                                  .body = text,
+                                  .body_len = len,
+                                  .per_protocol = 1};
+        rc = sns_publish(job->services->sns, &msg, job->deadline_ms, message_id,
+                         sizeof(message_id), err);
+    }
+    free(text);
+    return rc;
+}
+
+/* The frame's time, or now when it is unknown (an S3 upload without KVS metadata). */
+static long long alert_frame_ms(const struct pl_frame *frame)
+{
+    return frame->time_ms >= 0 ? frame->time_ms : (long long)time(NULL) * 1000;
+}
+
 static int publish(struct pl_job *job, const struct pl_frame *frame, const struct dec_result *match,
-                   const struct stored_image *img, const struct pl_verdict *v,
-                   struct lk_error *err)
+                   const struct stored_image *img, const struct pl_picture *pic,
+                   const struct pl_verdict *v, struct lk_error *err)
 {
     char *url = NULL;
     time_t now = time(NULL);
@@ -73,13 +104,14 @@ static int publish(struct pl_job *job, const struct pl_frame *frame, const struc
         .stream_name = frame->stream_name,
         .stream_arn = frame->stream_arn,
         .trigger = frame->trigger,
-        .frame_ms = frame->time_ms >= 0 ? frame->time_ms : (long long)now * 1000,
+        .frame_ms = alert_frame_ms(frame),
         .fragment_number = frame->fragment_number,
         .producer_ms = frame->producer_ms,
         .server_ms = frame->server_ms,
         .image_s3_uri = img->bucket ? img->uri : NULL,
         .image_url = url,
         .image_url_expires_ms = ((long long)now + job->settings->presign_ttl_s) * 1000,
+        .snapshot = pic->stored ? &pic->snapshot : NULL,
         .match = match,
         .tags = frame->tags ? frame->tags->items : NULL,
         .tag_count = frame->tags ? frame->tags->count : 0,
@@ -96,10 +128,12 @@ static int publish(struct pl_job *job, const struct pl_frame *frame, const struc
         alert_attributes(&alert, attrs);
         struct sns_message msg = {
             job->settings->alert_topic_arn, alert.subject, alert.message, alert.message_len, attrs,
-            ALERT_ATTRIBUTE_COUNT};
+            ALERT_ATTRIBUTE_COUNT, 0};
         rc = sns_publish(job->services->sns, &msg, job->deadline_ms, message_id, sizeof(message_id),
                          err);
     }
+    if (rc == LK_OK)
+        rc = notify_people(job, &in, &alert, err);
     if (rc == LK_OK) {
         job->stats->alerts++;
         LOG_INFO("alert %s published (SNS message %s): %s", alert.id, message_id, alert.subject);
@@ -189,6 +223,7 @@ static int detect_frame(struct pl_job *job, const struct pl_frame *frame, const 
     struct rek_result labels = {0};
     struct dec_result match = {0};
     struct stored_image img = {0};
+    struct pl_picture pic = {0};
     struct pl_verdict verdict;
     int still = 0, rc = LK_OK;
     if (frame->plan.motion_gated)
@@ -219,10 +254,13 @@ static int detect_frame(struct pl_job *job, const struct pl_frame *frame, const 
         rc = locate_image(job, frame, &img, err);
     }
     if (rc == LK_OK)
-        rc = publish(job, frame, &match, &img, &verdict, err);
+        rc = pl_picture_store(job, frame, alert_frame_ms(frame), &match, &pic, err);
+    if (rc == LK_OK)
+        rc = publish(job, frame, &match, &img, &pic, &verdict, err);
     if (rc == LK_OK)
         pl_filter_alerted(job, frame, &match, &verdict);
 cleanup:
+    pl_picture_cleanup(&pic);
     dec_result_cleanup(&match);
     rek_result_cleanup(&labels);
     return rc;

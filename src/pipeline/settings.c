@@ -94,7 +94,10 @@ static int read_topic(struct pl_settings *s, struct lk_error *err)
     if (!topic_arn_ok(s->alert_topic_arn))
         return err_set(err, LK_CONFIG,
                        "ALERT_TOPIC_ARN is not an SNS topic ARN (arn:aws:sns:region:account:name)");
-    return LK_OK;
+    rc = env_copy("NOTIFY_TOPIC_ARN", NULL, &s->notify_topic_arn, err);
+    if (rc == LK_OK && s->notify_topic_arn && !topic_arn_ok(s->notify_topic_arn))
+        rc = err_set(err, LK_CONFIG, "NOTIFY_TOPIC_ARN is not an SNS topic ARN");
+    return rc;
 }
 
 static int read_snapshot(struct pl_settings *s, struct lk_error *err)
@@ -104,6 +107,10 @@ static int read_snapshot(struct pl_settings *s, struct lk_error *err)
         rc = env_copy("SNAPSHOT_PREFIX", PL_DEFAULT_SNAPSHOT_PREFIX, &s->snapshot_prefix, err);
     if (rc == LK_OK && strlen(s->snapshot_prefix) > 512)
         rc = err_set(err, LK_CONFIG, "SNAPSHOT_PREFIX is longer than 512 bytes");
+    long width = 0;
+    if (rc == LK_OK)
+        rc = env_long("SNAPSHOT_MAX_WIDTH", PL_DEFAULT_SNAPSHOT_MAX_WIDTH, 160, 8192, &width, err);
+    s->snapshot_max_width = (unsigned)width;
     return rc;
 }
 
@@ -182,6 +189,7 @@ int pl_settings_from_env(struct pl_settings *s, struct lk_error *err)
 void pl_settings_cleanup(struct pl_settings *s)
 {
     free(s->alert_topic_arn);
+    free(s->notify_topic_arn);
     free(s->snapshot_bucket);
     free(s->snapshot_prefix);
     free(s->state_table);

@@ -45,6 +45,8 @@ static int build_body(const struct sns_message *msg, struct lk_buf *b)
         rc = form_add(b, "Subject", msg->subject, strlen(msg->subject));
     if (rc == LK_OK)
         rc = form_add(b, "Message", msg->body, msg->body_len);
+    if (rc == LK_OK && msg->per_protocol)
+        rc = form_add(b, "MessageStructure", "json", 4);
     for (size_t i = 0; rc == LK_OK && i < msg->attribute_count; i++)
         rc = add_attribute(b, i + 1, &msg->attributes[i]);
     return rc;
@@ -81,6 +83,9 @@ static int accept_publish(const struct aws_response *resp, void *state, struct l
 int sns_publish(struct aws_client *sns, const struct sns_message *msg, int64_t deadline_ms,
                 char *message_id, size_t cap, struct lk_error *err)
 {
+    if (msg->per_protocol && msg->attribute_count > 0)
+        return err_set(err, LK_INVALID_ARG,
+                       "SNS Publish: a per-protocol message delivers no attributes");
     if (message_size(msg) > SNS_MAX_MESSAGE_BYTES)
         return err_set(err, LK_TOO_LARGE, "SNS Publish: message and attributes exceed %d bytes",
                        SNS_MAX_MESSAGE_BYTES);

@@ -103,7 +103,42 @@ class AlertSchemaTest(unittest.TestCase):
         self.check_subject(out["subject"], message)
         self.check_attributes(out, message, job)
         self.assertEqual(out["alertId"], message["alertId"])
+        self.check_words(out, message)
         return out, message
+
+    def check_words(self, out, message):
+        """The per-protocol Message for NOTIFY_TOPIC_ARN: e-mail lines and one SMS."""
+        sms, email = out["sms"], out["email"]
+        self.assertRegex(sms, r"^[\x20-\x7e]{1,140}$")
+        self.assertEqual(json.loads(out["notification"]),
+                         {"default": email, "email": email, "sms": sms})
+        self.assertNotRegex(email, r"[\x00-\x09\x0b-\x1f\x7f]")
+        lines = email.split("\n")
+        self.assertEqual(lines[0], out["subject"] + ".")
+        self.assertTrue(sms.startswith(out["subject"][:60]), sms)
+        hhmm = message["time"][11:16]
+        self.assertIn(" at %s UTC" % hhmm, sms)
+        when = "When:  %s %s UTC" % (message["time"][:10], message["time"][11:19])
+        self.assertIn(when, lines)
+        what = next(l for l in lines if l.startswith("What:  "))
+        for label in message["labels"][:10]:
+            if label["name"].isprintable():
+                self.assertIn(label["name"], what)
+        where = next(l for l in lines if l.startswith("Where: camera "))
+        for zone in message.get("zones", []):
+            self.assertIn(zone, where)
+        link = (message["snapshot"] or {}).get("url") or (message["image"] or {}).get("url")
+        if link:
+            self.assertIn(link, email)
+            self.assertEqual(link in sms, len(link) < 119, sms)
+        else:
+            self.assertIn("No picture was stored with this alert.", lines)
+        if not link or link not in sms:
+            self.assertTrue(sms.endswith(" (picture by e-mail)"), sms)
+        snooze = json.loads(next(l for l in lines if l.startswith("  {\"lookout\"")))
+        self.assertEqual(snooze["lookout"]["snooze"]["minutes"], 30)
+        self.assertEqual(snooze["lookout"]["snooze"]["stream"], message["stream"]["name"])
+        self.assertIn("Alert " + message["alertId"], lines)
 
     def check_subject(self, subject, message):
         self.assertRegex(subject, SUBJECT_RE)
@@ -157,6 +192,39 @@ class AlertSchemaTest(unittest.TestCase):
         self.assertIsNone(msg["stream"]["arn"])
         self.assertEqual(msg["tags"], {})
         self.assertEqual(msg["time"], "1970-01-01T00:00:00.000Z")
+
+    def test_snapshot_shapes_and_words(self):
+        url = ("https://snap.s3.us-east-1.amazonaws.com/alerts/front-door/1795507200123-"
+               "00112233aabbccdd.annotated.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature="
+               + "ab" * 32)
+        snap = {"s3Uri": "s3://snap/alerts/front-door/1795507200123-00112233aabbccdd.annotated.jpg",
+                "url": url, "urlExpiresAtMs": FRAME_MS + 3600000, "width": 1280, "height": 758}
+        out, msg = self.build(full_input(snapshot=snap))
+        self.assertEqual(msg["snapshot"], {"s3Uri": snap["s3Uri"], "url": url,
+                                           "urlExpiresAt": "2026-11-24T09:00:00.123Z",
+                                           "width": 1280, "height": 758})
+        self.assertIn("Picture: " + url, out["email"])
+        self.assertNotIn(url, out["sms"], "a signed link does not fit an SMS")
+        short = dict(snap, url="http://127.0.0.1:9000/s/a.jpg")
+        out, msg = self.build(full_input(snapshot=short, zones=["porch", "drive way"],
+                                         suppressed=4))
+        self.assertIn("http://127.0.0.1:9000/s/a.jpg", out["sms"])
+        self.assertIn("Where: camera front-door, in zone porch, drive way", out["email"])
+        self.assertIn("Held back since the last alert: 4", out["email"])
+        _, msg = self.build(minimal_input())
+        self.assertIsNone(msg["snapshot"])
+        for bad in ({"s3Uri": snap["s3Uri"]}, dict(snap, width=0), dict(snap, urlExpiresAtMs=-5)):
+            rc, err = run_tool(full_input(snapshot=bad))
+            self.assertEqual((rc, err["error"]["status"]), (2, "LK_INVALID_ARG"), bad)
+
+    def test_words_for_many_labels_and_long_names(self):
+        for job in (full_input(response=many_labels(30, 2), alertLabels="Thing"),
+                    full_input(stream={"name": "Caméra d'entrée " * 20}),
+                    full_input(stream={"name": "東京カメラ"}, snapshot=None),
+                    minimal_input(stream={"name": "x" * 256})):
+            with self.subTest(stream=job["stream"]["name"][:20]):
+                out, msg = self.build({k: v for k, v in job.items() if v is not None})
+                self.assertLessEqual(len(out["sms"]), 140)
 
     def test_image_without_url(self):
         job = full_input(image={"s3Uri": "s3://cam-images/111122223333_front-door_1.jpg"})

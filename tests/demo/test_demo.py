@@ -54,7 +54,8 @@ class DemoTest(unittest.TestCase):
     def test_s3_image_alert_shows_subject_labels_and_a_working_link(self):
         text = self.block("s3-put.json")
         self.assertIn('"route":"s3"', text)
-        self.assertIn("calls    s3 HeadObject, rekognition DetectLabels, sns Publish", text)
+        self.assertIn("calls    s3 HeadObject, rekognition DetectLabels, s3 GetObject, "
+                      "s3 PutObject, sns Publish", text)
         self.assertRegex(text, r"alert    Person\b[^\n]* detected on front-door\n")
         self.assertRegex(text, r"labels  Person 99\.\d%")
         self.assertIn("image   s3://kvs-lookout-demo-images/" + IMAGE_KEY, text)
@@ -63,6 +64,13 @@ class DemoTest(unittest.TestCase):
         self.assertIn("/kvs-lookout-demo-images/" + IMAGE_KEY + "?", link)
         self.assertIn("X-Amz-Signature=", link)
         self.assertIn("(ok, 53177 bytes)", text)  # the presigned GET served the image
+        saved = re.search(r"snapshot s3://kvs-lookout-demo-images/alerts/front-door/\S+"
+                          r"\.annotated\.jpg \((\d+)x(\d+)\)\n\s+saved (\S+) \((\d+) bytes\)", text)
+        self.assertIsNotNone(saved, text)
+        with open(saved.group(3), "rb") as f:
+            body = f.read()
+        self.assertEqual(len(body), int(saved.group(4)))
+        self.assertEqual(body[:3], b"\xff\xd8\xff")
 
     def test_each_route_reports_its_alerts(self):
         self.assertIn('"route":"sns"', self.block("sns-s3-put.json"))

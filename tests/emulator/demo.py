@@ -129,7 +129,22 @@ def link_check(url):
         return "failed: %s" % e
 
 
-def print_alert(out, pub):
+def save_snapshot(url, save_dir, s3_uri):
+    """Copies an annotated snapshot (through its presigned link) under save_dir so a person
+    can open it; returns (path, size) or (None, why)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            body = resp.read()
+    except (urllib.error.HTTPError, OSError) as e:
+        return None, "failed: %s" % e
+    os.makedirs(save_dir, exist_ok=True)
+    path = os.path.join(save_dir, s3_uri.rsplit("/", 2)[-2] + "-" + s3_uri.rsplit("/", 1)[-1])
+    with open(path, "wb") as f:
+        f.write(body)
+    return path, len(body)
+
+
+def print_alert(out, pub, save_dir=None):
     out.write("    alert    %s\n" % pub.get("Subject"))
     try:
         msg = json.loads(pub.get("Message") or "")
@@ -145,6 +160,12 @@ def print_alert(out, pub):
     out.write("             image   %s\n" % image.get("s3Uri"))
     out.write("             link    %s\n" % image.get("url"))
     out.write("                     (%s)\n" % link_check(image.get("url")))
+    snap = msg.get("snapshot")
+    if snap and save_dir:
+        path, size = save_snapshot(snap.get("url"), save_dir, snap.get("s3Uri", "x/snapshot.jpg"))
+        out.write("             snapshot %s (%sx%s)\n" % (snap.get("s3Uri"), snap.get("width"),
+                                                         snap.get("height")))
+        out.write("                     saved %s (%s bytes)\n" % (path, size))
 
 
 def answer_text(inv):
@@ -163,7 +184,7 @@ def send(api, proc, name, payload):
     return inv
 
 
-def run_events(emu, api, proc, samples, out):
+def run_events(emu, api, proc, samples, out, save_dir=None):
     """Sends each sample and prints what happened; returns one summary row per event."""
     rows = []
     for i, (name, what) in enumerate(samples, 1):
@@ -180,7 +201,7 @@ def run_events(emu, api, proc, samples, out):
         out.write("    calls    %s\n" % (ops or "none"))
         pubs = emu.published()[seen_pubs:]
         for pub in pubs:
-            print_alert(out, pub)
+            print_alert(out, pub, save_dir)
         if not pubs:
             out.write("    alert    none\n")
         resp = {}
@@ -259,7 +280,8 @@ def demo(args, out):
         logs = tempfile.TemporaryFile()
         proc = subprocess.Popen(wrapper + [binary], env=bootstrap_env(emu, api, topic, args.labels),
                                 stdin=subprocess.DEVNULL, stdout=logs, stderr=logs)
-        rows = run_events(emu, api, proc, samples, out)
+        rows = run_events(emu, api, proc, samples, out,
+                          os.path.join(args.build_dir, "demo"))
         if api.init_errors:
             problems.append("init error: %s" % api.init_errors[0].body.decode("utf-8", "replace"))
         early = proc.poll()

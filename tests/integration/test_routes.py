@@ -237,8 +237,8 @@ class KvsRouteTest(IntegrationCase):
                                     "labels": 13, "matched": 1, "alerts": 1})
         self.assertEqual(self.ops(), [
             ("kinesisvideo", "GetDataEndpoint"), ("kinesis-video-archived-media", "GetImages"),
-            ("rekognition", "DetectLabels"), ("s3", "PutObject"), ("sns", "Publish"),
-            ("rekognition", "DetectLabels")])
+            ("rekognition", "DetectLabels"), ("s3", "PutObject"), ("s3", "PutObject"),
+            ("sns", "Publish"), ("rekognition", "DetectLabels")])
         endpoint = self.emu.calls("kinesisvideo", "GetDataEndpoint")[0]["params"]
         self.assertEqual(endpoint, {"StreamARN": STREAM_ARN, "APIName": "GET_IMAGES"})
         gi = self.emu.calls("kinesis-video-archived-media", "GetImages")[0]["params"]
@@ -278,6 +278,10 @@ class KvsRouteTest(IntegrationCase):
         self.assertEqual(got.status_code, 200)
         self.assertEqual(got.content, body)
         self.assertGreaterEqual(parse_rfc3339(msg["image"]["urlExpiresAt"]), int(before) + 3600)
+        annotated = self.emu.calls("s3", "PutObject")[1]["params"]["Key"]
+        self.assertEqual(msg["snapshot"]["s3Uri"], "s3://snapshots/" + annotated)
+        self.assertRegex(annotated, r"^alerts/front-door/%d-[0-9a-f]{16}\.annotated\.jpg$"
+                         % KVS_PERSON_MS)
 
     def test_window_skips_no_media_gaps(self):
         run = self.run_ok(kvs_notification(KVS_PERSON_MS, as_strings=True),

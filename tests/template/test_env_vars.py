@@ -19,6 +19,7 @@ BUILD_DIR = os.environ.get("LOOKOUT_BUILD_DIR", os.path.join(SOURCE_DIR, "build"
 PLACEHOLDER = re.compile(r"^<(\w+) output of your stack>$")
 # What a deployed stack of the samples' made-up deployment (events/README.md) would give.
 SAMPLE_OUTPUTS = {"AlertTopicArn": "arn:aws:sns:us-east-1:123456789012:kvs-lookout-alerts",
+                  "NotifyTopicArn": "arn:aws:sns:us-east-1:123456789012:kvs-lookout-notify",
                   "ImagesBucketName": "kvs-lookout-demo-images",
                   "StateTableName": "kvs-lookout-state"}
 FUNCTION = "LookoutFunction"
@@ -76,6 +77,7 @@ class EnvVarsFileTest(unittest.TestCase):
             self.assertIn(m.group(1), outputs, name)
             found.add(m.group(0))
         self.assertEqual({"<AlertTopicArn output of your stack>",
+                          "<NotifyTopicArn output of your stack>",
                           "<ImagesBucketName output of your stack>",
                           "<StateTableName output of your stack>"}, found)
 

@@ -17,7 +17,8 @@ REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"]
 
 # Environment variables the function reads (README, issue 4) and the template must set.
 FUNCTION_ENV = {"ALERT_TOPIC_ARN", "ALERT_LABELS", "MIN_CONFIDENCE", "MAX_LABELS",
-                "PRESIGN_TTL_S", "SNAPSHOT_BUCKET", "SNAPSHOT_PREFIX", "KVS_WINDOW_MS",
+                "PRESIGN_TTL_S", "SNAPSHOT_BUCKET", "SNAPSHOT_PREFIX", "SNAPSHOT_MAX_WIDTH",
+                "NOTIFY_TOPIC_ARN", "KVS_WINDOW_MS",
                 "STATE_TABLE", "COOLDOWN_S", "STATIONARY_S", "ZONES", "MIN_BOX_AREA"}
 
 # The custom resource's properties, as docs/deploy.md documents them for the C side.
@@ -213,7 +214,11 @@ class ResourcesTest(unittest.TestCase):
         sub = self.res["AlertEmailSubscription"]
         self.assertEqual("HasAlertEmail", sub["Condition"])
         self.assertEqual("email", sub["Properties"]["Protocol"])
-        self.assertEqual({"Ref": "AlertTopic"}, sub["Properties"]["TopicArn"])
+        # People read the words of the notify topic; the alert topic's JSON is for machines.
+        self.assertEqual({"Ref": "NotifyTopic"}, sub["Properties"]["TopicArn"])
+        self.assertEqual({"Ref": "NotifyTopic"},
+                         self.res["LookoutFunction"]["Properties"]["Environment"]["Variables"]
+                         ["NOTIFY_TOPIC_ARN"])
 
     def test_kvs_setup_contract(self):
         setup = self.res["KvsSetup"]

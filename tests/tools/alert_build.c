@@ -10,12 +10,16 @@
  *    "image": {"s3Uri": "s3://b/k", "url": "https://...", "urlExpiresAtMs": 3},
  *    "alertLabels": "Person,Dog:50", "minConfidence": "80",      both optional
  *    "response": { a DetectLabels response },
- *    "tags": [["name", "value"], ...]}
+ *    "tags": [["name", "value"], ...],
+ *    "snapshot": {"s3Uri": "s3://b/k", "url": "https://...", "urlExpiresAtMs": 3,
+ *                 "width": 1280, "height": 760},                   optional
+ *    "zones": ["porch", ...], "suppressed": 3}                      optional
  * Output on stdout, exit 0:
  *   {"matched": false}  or
  *   {"matched": true, "alertId": "...", "subject": "...", "message": "<Message text>",
  *    "attributes": [{"name": "stream", "type": "String", "value": "..."}, ...],
- *    "omitted": {"labels": 0, "instances": 0}}
+ *    "omitted": {"labels": 0, "instances": 0},
+ *    "email": "<e-mail text>", "sms": "<SMS line>", "notification": "<per-protocol Message>"}
  * On a failure, exit 2 with {"error": {"status": "LK_...", "message": "..."}} on stdout.
  */
 #include <stdio.h>
@@ -27,6 +31,7 @@
 #include "lookout/decide.h"
 #include "lookout/json.h"
 #include "lookout/rekognition.h"
+#include "lookout/words.h"
 
 struct job {
     cJSON *in;
@@ -36,6 +41,8 @@ struct job {
     struct dec_result match;
     struct ev_tag *tags;
     struct alert alert;
+    struct alert_snapshot snapshot;
+    const char *zones[16];
 };
 
 static long long get_ms(const cJSON *obj, const char *name)
@@ -96,10 +103,42 @@ static int fill_input(struct job *j, struct alert_input *a)
     a->image_url = json_get_string(image, "url");
     a->image_url_expires_ms = get_ms(image, "urlExpiresAtMs");
     a->match = &j->match;
+    const cJSON *snap = json_get_object(j->in, "snapshot"), *zone;
+    if (snap) {
+        j->snapshot = (struct alert_snapshot){
+            json_get_string(snap, "s3Uri"), json_get_string(snap, "url"),
+            get_ms(snap, "urlExpiresAtMs"), (unsigned)get_ms(snap, "width"),
+            (unsigned)get_ms(snap, "height")};
+        a->snapshot = &j->snapshot;
+    }
+    cJSON_ArrayForEach(zone, json_get_array(j->in, "zones"))
+    {
+        if (cJSON_IsString(zone) && a->zone_count < 16)
+            j->zones[a->zone_count++] = zone->valuestring;
+    }
+    a->zones = j->zones;
+    a->suppressed = get_ms(j->in, "suppressed");
     return fill_tags(j, a);
 }
 
-static cJSON *result_json(const struct alert *al)
+static void add_words(cJSON *out, const struct alert_input *in, const struct alert *al)
+{
+    struct lk_buf email;
+    char sms[WORDS_SMS_MAX + 1], *notification = NULL;
+    size_t len;
+    struct lk_error err;
+    buf_init(&email, BUF_DEFAULT_MAX);
+    if (words_email(in, al, &email) == LK_OK)
+        cJSON_AddStringToObject(out, "email", buf_cstr(&email));
+    words_sms(in, al, sms);
+    cJSON_AddStringToObject(out, "sms", sms);
+    if (words_notification(in, al, &notification, &len, &err) == LK_OK)
+        cJSON_AddStringToObject(out, "notification", notification);
+    free(notification);
+    buf_cleanup(&email);
+}
+
+static cJSON *result_json(const struct alert_input *in, const struct alert *al)
 {
     struct sns_attribute attrs[ALERT_ATTRIBUTE_COUNT];
     cJSON *out = cJSON_CreateObject();
@@ -119,6 +158,7 @@ static cJSON *result_json(const struct alert *al)
     cJSON *om = cJSON_AddObjectToObject(out, "omitted");
     cJSON_AddNumberToObject(om, "labels", (double)al->omitted_labels);
     cJSON_AddNumberToObject(om, "instances", (double)al->omitted_instances);
+    add_words(out, in, al);
     return out;
 }
 
@@ -146,7 +186,7 @@ static int run(struct job *j, cJSON **out, struct lk_error *err)
         return err_set(err, LK_INVALID_ARG, "bad trigger or tags");
     rc = alert_build(&a, &j->alert, err);
     if (rc == LK_OK)
-        *out = result_json(&j->alert);
+        *out = result_json(&a, &j->alert);
     return rc;
 }
 
