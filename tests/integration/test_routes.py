@@ -251,7 +251,7 @@ class KvsRouteTest(IntegrationCase):
         self.assertEqual(set(detect["Image"]), {"Bytes"})
         self.assertEqual(detect["Image"]["Bytes"][:2], b"\xff\xd8")
 
-        snap_key = "alerts/front-door/%d.jpg" % KVS_PERSON_MS
+        snap_key = "alerts/front-door/%d.jpeg" % KVS_PERSON_MS
         put = self.emu.calls("s3", "PutObject")[0]["params"]
         self.assertEqual((put["Bucket"], put["Key"]), ("snapshots", snap_key))
         body, meta, ctype = self.emu.get_object("snapshots", snap_key)
@@ -314,7 +314,7 @@ class KvsRouteTest(IntegrationCase):
         self.assertEqual(msg["trigger"], "manual")
         self.assertEqual(msg["time"], rfc3339_ms(KVS_CAT_MS))
         self.assertEqual(msg["stream"]["name"], STREAM)
-        self.assertEqual(msg["image"]["s3Uri"], "s3://snapshots/snaps/front-door/%d.jpg"
+        self.assertEqual(msg["image"]["s3Uri"], "s3://snapshots/snaps/front-door/%d.jpeg"
                          % KVS_CAT_MS)
         self.assertEqual(requests.get(msg["image"]["url"], timeout=10).content,
                          image(CAT_JPG))
