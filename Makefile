@@ -12,7 +12,11 @@ CMAKE_FLAGS ?=
 LEAN_HOST ?= $(if $(shell command -v apt-get 2>/dev/null),debian,$(if $(shell command -v dnf 2>/dev/null),al2023,unknown))
 LEAN_DEPS = $(if $(filter debian,$(LEAN_HOST)),deps-build)
 LAMBDA_DIR ?= $(BUILD)/lambda
-LEAN_ENV = LEAN_HOST=$(LEAN_HOST) JOBS=$(JOBS) LAMBDA_DIR=$(LAMBDA_DIR)
+# The architecture the artifact is for: the template's Architecture parameter. SAM's makefile
+# builder passes only ARTIFACTS_DIR, so a build for arm64 is `LAMBDA_ARCH=arm64 sam build`; the
+# build refuses a bootstrap of any other machine (scripts/package.sh).
+LAMBDA_ARCH ?= x86_64
+LEAN_ENV = LEAN_HOST=$(LEAN_HOST) JOBS=$(JOBS) LAMBDA_DIR=$(LAMBDA_DIR) LAMBDA_ARCH=$(LAMBDA_ARCH)
 
 .PHONY: all deps deps-build deps-python build test demo package bench fuzz format clean \
 	build-LookoutFunction

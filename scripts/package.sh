@@ -7,7 +7,8 @@
 # and $PACKAGE_ZIP (skipped when empty), whose size it prints. docs/packaging.md explains why.
 #
 # Environment (defaults under build/): LEAN_PREFIX (build/deps), LEAN_BUILD (build/lean),
-# LAMBDA_DIR (build/lambda), PACKAGE_ZIP (build/function.zip), JOBS, LEAN_HOST, CMAKE_FLAGS.
+# LAMBDA_DIR (build/lambda), PACKAGE_ZIP (build/function.zip), JOBS, LEAN_HOST, CMAKE_FLAGS,
+# LAMBDA_ARCH (x86_64 or arm64, default x86_64: the template's Architecture parameter).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,42 @@ JOBS=${JOBS:-2}
 export JOBS
 LEAN_BUILD=$(realpath -m "$LEAN_BUILD"); LAMBDA_DIR=$(realpath -m "$LAMBDA_DIR")
 [ -z "$PACKAGE_ZIP" ] || PACKAGE_ZIP=$(realpath -m "$PACKAGE_ZIP")
+LAMBDA_ARCH=${LAMBDA_ARCH:-x86_64}
+
+# readelf -h's "Machine:" line for each Lambda architecture.
+elf_machine_for() {
+  case "$1" in
+    x86_64) echo "Advanced Micro Devices X86-64" ;;
+    arm64) echo "AArch64" ;;
+    *) echo "package: LAMBDA_ARCH must be x86_64 or arm64, not '$1'" >&2; exit 1 ;;
+  esac
+}
+WANT_MACHINE=$(elf_machine_for "$LAMBDA_ARCH")
+
+# The compiler builds for the host: an artifact for another architecture would deploy and
+# then fail at init, so it is refused here rather than found there.
+check_machine() { # elf
+  local got
+  got=$(LC_ALL=C readelf -h "$1" | sed -n 's/^ *Machine: *//p')
+  if [ "$got" != "$WANT_MACHINE" ]; then
+    echo "package: $1 is built for '$got', but LAMBDA_ARCH=$LAMBDA_ARCH needs '$WANT_MACHINE'." >&2
+    echo "package: build on a $LAMBDA_ARCH host (or sam build --use-container) and deploy with" \
+      "Architecture=$LAMBDA_ARCH; see docs/packaging.md" >&2
+    exit 1
+  fi
+}
+
+# A build folder copied from another tree (sam build copies the whole source folder, build/
+# included) holds a CMakeCache.txt naming that tree, which CMake refuses: start it afresh.
+drop_foreign_cache() {
+  local cache=$LEAN_BUILD/CMakeCache.txt home
+  [ -f "$cache" ] || return 0
+  home=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$cache")
+  if [ "$(realpath -m "$home")" != "$(realpath "$ROOT")" ]; then
+    echo "package: $LEAN_BUILD was configured for $home; configuring it afresh for $ROOT" >&2
+    rm -rf "$LEAN_BUILD"
+  fi
+}
 
 # The bundle of the build host; SSL_CERT_FILE overrides it.
 host_bundle() {
@@ -49,11 +86,13 @@ hashed_dir() { # bundle dir
 
 "$ROOT/scripts/lean-deps.sh"
 
+drop_foreign_cache
 # shellcheck disable=SC2086 # CMAKE_FLAGS is a list of flags
 cmake -S "$ROOT" -B "$LEAN_BUILD" -DCMAKE_BUILD_TYPE=Release -DLOOKOUT_LEAN=ON \
   -DLOOKOUT_LEAN_PREFIX="$LEAN_PREFIX" -DLOOKOUT_BUILD_TESTS=OFF -DWARNINGS_AS_ERRORS=ON \
   ${CMAKE_FLAGS:-} >/dev/null
 cmake --build "$LEAN_BUILD" -j "$JOBS" --target bootstrap >/dev/null
+check_machine "$LEAN_BUILD/bootstrap"
 
 rm -rf "$LAMBDA_DIR"
 mkdir -p "$LAMBDA_DIR"

@@ -28,7 +28,7 @@ static const char *const ENV_VARS[][2] = {
     {"ALERT_LABELS", "comma-separated Name[:minConfidence] that alert (default Person)"},
     {"MIN_CONFIDENCE", "lowest label confidence kept, 0..100 (default 80)"},
     {"MAX_LABELS", "most labels asked of Rekognition per frame, 1..1000 (default 50)"},
-    {"PRESIGN_TTL_S", "life of the image link in an alert, s, 1..604800 (default 3600)"},
+    {"PRESIGN_TTL_S", "life of the image link in an alert, s, 1..21600 (default 3600)"},
     {"SNAPSHOT_BUCKET", "S3 bucket for annotated snapshots and KVS frames (default none)"},
     {"SNAPSHOT_PREFIX", "key prefix of what the function stores (default alerts/)"},
     {"SNAPSHOT_MAX_WIDTH", "width of the annotated snapshot at most, px (default 1280)"},

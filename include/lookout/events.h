@@ -66,7 +66,10 @@ const char *ev_kind_name(enum ev_kind kind);
 
 /* ---- Small shared pieces ------------------------------------------------------------ */
 
-/* A name/value pair (custom MKV tag, S3 user metadata, SNS message attribute value). */
+/* A name/value pair (custom MKV tag, S3 user metadata, SNS message attribute value). Names
+ * are kept in ASCII lower case and compared case-insensitively: S3 lower-cases user metadata
+ * names, so a fragment tag CAMERA arrives as "camera" through an image in S3 and as "CAMERA"
+ * in a KVS notification, and both must be the same tag. */
 struct ev_tag {
     char *name;
     char *value;
@@ -78,7 +81,7 @@ struct ev_tags {
 };
 
 void ev_tags_cleanup(struct ev_tags *tags);
-/* The value of the first pair named name (exact match), or NULL. Borrowed from tags. */
+/* The value of the first pair named name (ASCII case-insensitive), or NULL. Borrowed. */
 const char *ev_tags_get(const struct ev_tags *tags, const char *name);
 
 /* arn:<partition>:kinesisvideo:<region>:<account>:stream/<name>/<creation ms> */

@@ -40,6 +40,9 @@ struct pl_settings {
 
 #define PL_DEFAULT_MAX_LABELS 50
 #define PL_DEFAULT_PRESIGN_TTL_S 3600
+/* A link presigned with role credentials dies with the role's session, whatever it names, and
+ * Lambda does not document how long its sessions last: links promise no more than 6 hours. */
+#define PL_MAX_PRESIGN_TTL_S 21600
 #define PL_DEFAULT_SNAPSHOT_PREFIX "alerts/"
 #define PL_DEFAULT_SNAPSHOT_MAX_WIDTH 1280
 /* KVS's own examples look 3 s past a tagged fragment's start: a fragment is typically 2 s. */

@@ -93,8 +93,7 @@ int pl_timelapse_run(struct kvs_service *kvs, const struct pl_timelapse_request 
 
 /* "complete", "maxFrames", "deadline", "sizeLimit". */
 const char *pl_timelapse_stop_name(enum pl_tl_stop stop);
-/* File name extension ("avi", "jpg", "png") and Content-Type of a format. */
-const char *pl_timelapse_extension(enum ev_timelapse_format f);
+/* Content-Type of a format (its key in the bucket: store_key.h). */
 const char *pl_timelapse_content_type(enum ev_timelapse_format f);
 
 /* `bootstrap timelapse ...`: argv[0] is "timelapse". Returns the process exit status: 0 done

@@ -98,6 +98,12 @@ void ev_where_index(char *dst, size_t cap, const char *base, const char *name, s
         snprintf(dst, cap, "%s[%zu]", name, index);
 }
 
+/* Not tolower(): the locale must not change a tag's name. */
+static char ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 int ev_tags_add(struct ev_tags *tags, const char *name, size_t name_len, const char *value,
                 size_t value_len, const char *where, struct lk_error *err)
 {
@@ -121,6 +127,8 @@ int ev_tags_add(struct ev_tags *tags, const char *name, size_t name_len, const c
         free(t->value);
         return ev_nomem(err);
     }
+    for (char *c = t->name; *c; c++)
+        *c = ascii_lower(*c);
     tags->count++;
     return LK_OK;
 }
@@ -136,10 +144,17 @@ void ev_tags_cleanup(struct ev_tags *tags)
     tags->count = 0;
 }
 
+static int same_name(const char *stored, const char *name)
+{
+    for (; *stored && *stored == ascii_lower(*name); stored++, name++) {
+    }
+    return *stored == '\0' && *name == '\0';
+}
+
 const char *ev_tags_get(const struct ev_tags *tags, const char *name)
 {
     for (size_t i = 0; i < tags->count; i++)
-        if (strcmp(tags->items[i].name, name) == 0)
+        if (same_name(tags->items[i].name, name))
             return tags->items[i].value;
     return NULL;
 }

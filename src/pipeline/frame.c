@@ -18,6 +18,7 @@
 #include "lookout/rekognition.h"
 #include "lookout/s3.h"
 #include "lookout/sns.h"
+#include "lookout/store_key.h"
 #include "lookout/words.h"
 
 #define SNAPSHOT_JPEG_QUALITY 85
@@ -47,8 +48,10 @@ static int store_snapshot(struct pl_job *job, const struct pl_frame *frame,
                           struct stored_image *img, struct lk_error *err)
 {
     const struct pl_settings *s = job->settings;
-    snprintf(img->snapshot_key, sizeof(img->snapshot_key), "%s%s/%lld.jpg", s->snapshot_prefix,
-             frame->stream_name, frame->time_ms);
+    int rc = pl_store_key(img->snapshot_key, sizeof(img->snapshot_key), s->snapshot_prefix,
+                          PL_STORE_JPEG, err, "%s/%lld", frame->stream_name, frame->time_ms);
+    if (rc != LK_OK)
+        return rc;
     char frame_ms[24];
     snprintf(frame_ms, sizeof(frame_ms), "%lld", frame->time_ms);
     struct aws_header meta[2] = {{"aws_kinesisvideo_producer_timestamp", frame_ms}};

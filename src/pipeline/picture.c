@@ -10,6 +10,7 @@
 #include "lookout/log.h"
 #include "lookout/s3.h"
 #include "lookout/snapshot.h"
+#include "lookout/store_key.h"
 
 #define TAG_MAX 48
 #define MAX_BOXES 256 /* instances drawn at most: REK_MAX_INSTANCES per label is already many */
@@ -77,8 +78,8 @@ static void add_strip(struct drawing *d, const char *stream, long long frame_ms,
 }
 
 /* Unknown frame times give 0 rather than the clock's: a retry must find the same key. */
-static void snapshot_key(const struct pl_settings *s, const struct pl_frame *frame, char *out,
-                         size_t cap)
+static int snapshot_key(const struct pl_settings *s, const struct pl_frame *frame, char *out,
+                        size_t cap, struct lk_error *err)
 {
     char id[1400], hex[17];
     unsigned char md[HASH_SHA256_BYTES];
@@ -89,8 +90,8 @@ static void snapshot_key(const struct pl_settings *s, const struct pl_frame *fra
         snprintf(id, sizeof(id), "kvs:%s:%lld", frame->stream_name, frame->time_ms);
     hash_sha256(id, strlen(id), md);
     hash_hex(md, 8, hex);
-    snprintf(out, cap, "%s%s/%lld-%s.annotated.jpg", s->snapshot_prefix, frame->stream_name,
-             frame->time_ms >= 0 ? frame->time_ms : 0, hex);
+    return pl_store_key(out, cap, s->snapshot_prefix, PL_STORE_JPEG, err, "%s/%lld-%s.annotated",
+                        frame->stream_name, frame->time_ms >= 0 ? frame->time_ms : 0, hex);
 }
 
 /* The frame's bytes: at hand, or read from S3 now that the frame alerts. */
@@ -168,8 +169,9 @@ int pl_picture_store(struct pl_job *job, const struct pl_frame *frame, long long
     struct lk_view pixels;
     buf_init(&read, PL_FRAME_MAX_BYTES);
     buf_init(&jpeg, PL_FRAME_MAX_BYTES);
-    snapshot_key(job->settings, frame, out->key, sizeof(out->key));
-    int rc = frame_pixels(job, frame, &read, &pixels, err);
+    int rc = snapshot_key(job->settings, frame, out->key, sizeof(out->key), err);
+    if (rc == LK_OK)
+        rc = frame_pixels(job, frame, &read, &pixels, err);
     if (rc == LK_OK)
         rc = draw(job, frame, frame_ms, match, pixels, &jpeg, out, err);
     if (rc == LK_BAD_IMAGE) {

@@ -164,7 +164,8 @@ int pl_settings_from_env(struct pl_settings *s, struct lk_error *err)
     if (rc == LK_OK)
         rc = env_int("MAX_LABELS", PL_DEFAULT_MAX_LABELS, 1, 1000, &s->max_labels, err);
     if (rc == LK_OK)
-        rc = env_long("PRESIGN_TTL_S", PL_DEFAULT_PRESIGN_TTL_S, 1, 604800, &s->presign_ttl_s, err);
+        rc = env_long("PRESIGN_TTL_S", PL_DEFAULT_PRESIGN_TTL_S, 1, PL_MAX_PRESIGN_TTL_S,
+                      &s->presign_ttl_s, err);
     if (rc == LK_OK)
         rc = read_snapshot(s, err);
     if (rc == LK_OK)

@@ -43,11 +43,6 @@ const char *pl_timelapse_stop_name(enum pl_tl_stop stop)
     return (unsigned)stop < 4 ? NAMES[stop] : "unknown";
 }
 
-const char *pl_timelapse_extension(enum ev_timelapse_format f)
-{
-    return f == EV_TIMELAPSE_SHEET ? "jpg" : f == EV_TIMELAPSE_APNG ? "png" : "avi";
-}
-
 const char *pl_timelapse_content_type(enum ev_timelapse_format f)
 {
     return f == EV_TIMELAPSE_SHEET ? "image/jpeg" : f == EV_TIMELAPSE_APNG ? "image/apng"

@@ -10,6 +10,7 @@
 #include "lookout/clock.h"
 #include "lookout/log.h"
 #include "lookout/s3.h"
+#include "lookout/store_key.h"
 #include "lookout/timelapse.h"
 
 /* What is kept back from the invocation's budget for finishing the file and uploading it. */
@@ -61,6 +62,12 @@ static int answer(const struct pl_timelapse_request *q, const struct pl_timelaps
     return rc == LK_OK ? LK_OK : err_set(err, rc, "cannot write the response");
 }
 
+static enum pl_store_format store_format(enum ev_timelapse_format f)
+{
+    return f == EV_TIMELAPSE_SHEET ? PL_STORE_JPEG : f == EV_TIMELAPSE_APNG ? PL_STORE_APNG
+                                                                           : PL_STORE_AVI;
+}
+
 static int upload(const struct pl_settings *s, struct svc_clients *svc, const char *key,
                   const struct pl_timelapse_request *q, FILE *f, int64_t deadline_ms, char **url,
                   struct lk_error *err)
@@ -94,9 +101,9 @@ int pl_timelapse_handle(const struct pl_settings *s, struct svc_clients *svc, in
         .format = t.format, .gaps = PL_TL_GAPS_REPEAT, .max_frames = (size_t)s->timelapse_max_frames,
         .max_bytes = PL_TL_INVOKE_MAX_BYTES, .stop_at_ms = stop_time(deadline_ms),
     };
-    snprintf(key, sizeof(key), "%stimelapse/%s/%lld-%lld.%s", s->snapshot_prefix,
-             t.range.stream_name, t.range.start_ms, t.range.end_ms,
-             pl_timelapse_extension(t.format));
+    LK_TRY(pl_store_key(key, sizeof(key), s->snapshot_prefix, store_format(t.format), err,
+                        "timelapse/%s/%lld-%lld", t.range.stream_name, t.range.start_ms,
+                        t.range.end_ms));
     if (!(f = tmpfile())) {
         rc = err_set(err, LK_IO, "cannot create a temporary file: %s", strerror(errno));
         goto cleanup;

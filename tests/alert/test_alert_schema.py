@@ -195,9 +195,9 @@ class AlertSchemaTest(unittest.TestCase):
 
     def test_snapshot_shapes_and_words(self):
         url = ("https://snap.s3.us-east-1.amazonaws.com/alerts/front-door/1795507200123-"
-               "00112233aabbccdd.annotated.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature="
+               "00112233aabbccdd.annotated.jpeg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature="
                + "ab" * 32)
-        snap = {"s3Uri": "s3://snap/alerts/front-door/1795507200123-00112233aabbccdd.annotated.jpg",
+        snap = {"s3Uri": "s3://snap/alerts/front-door/1795507200123-00112233aabbccdd.annotated.jpeg",
                 "url": url, "urlExpiresAtMs": FRAME_MS + 3600000, "width": 1280, "height": 758}
         out, msg = self.build(full_input(snapshot=snap))
         self.assertEqual(msg["snapshot"], {"s3Uri": snap["s3Uri"], "url": url,

@@ -65,7 +65,7 @@ class DemoTest(unittest.TestCase):
         self.assertIn("X-Amz-Signature=", link)
         self.assertIn("(ok, 53177 bytes)", text)  # the presigned GET served the image
         saved = re.search(r"snapshot s3://kvs-lookout-demo-images/alerts/front-door/\S+"
-                          r"\.annotated\.jpg \((\d+)x(\d+)\)\n\s+saved (\S+) \((\d+) bytes\)", text)
+                          r"\.annotated\.jpeg \((\d+)x(\d+)\)\n\s+saved (\S+) \((\d+) bytes\)", text)
         self.assertIsNotNone(saved, text)
         with open(saved.group(3), "rb") as f:
             body = f.read()

@@ -45,7 +45,7 @@ class SkipTest(IntegrationCase):
         self.assertEqual(self.emu.published(), [])
 
     def test_own_snapshots_are_skipped_unless_asked_for(self):
-        key = "alerts/front-door/1690707290324.jpg"
+        key = "alerts/front-door/1690707290324.jpeg"
         self.put_image(key, PERSON_JPG, kvs_metadata(1690707290324))
         run = self.run_ok(s3_event(s3_record(BUCKET, key)), SNAPSHOT_BUCKET=BUCKET)
         self.assertEqual(run.body["skipped"], 1)

@@ -66,7 +66,7 @@ class PicturesTest(IntegrationCase):
         self.assertIsNotNone(snap, msg)
         self.assertTrue(snap["s3Uri"].startswith("s3://%s/alerts/%s/" % (SNAPSHOTS, STREAM)),
                         snap["s3Uri"])
-        self.assertTrue(snap["s3Uri"].endswith(".annotated.jpg"))
+        self.assertTrue(snap["s3Uri"].endswith(".annotated.jpeg"))
         got = requests.get(snap["url"], timeout=10)
         self.assertEqual(got.status_code, 200)
         key = snap["s3Uri"][len("s3://%s/" % SNAPSHOTS):]

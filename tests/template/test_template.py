@@ -108,8 +108,10 @@ class FunctionTest(unittest.TestCase):
         self.assertEqual("provided.al2023", self.props["Runtime"])
         self.assertEqual("bootstrap", self.props["Handler"])
         self.assertEqual(".", self.props["CodeUri"])
-        self.assertEqual(["x86_64"], self.props["Architectures"])
-        self.assertEqual(128, self.props["MemorySize"])
+        self.assertEqual([{"Ref": "Architecture"}], self.props["Architectures"])
+        arch = self.template["Parameters"]["Architecture"]
+        self.assertEqual(("x86_64", ["x86_64", "arm64"]), (arch["Default"], arch["AllowedValues"]))
+        self.assertEqual({"Ref": "MemorySize"}, self.props["MemorySize"])
         self.assertTrue(3 <= self.props["Timeout"] <= 900)
 
     def test_makefile_target_name_matches_the_logical_id(self):
@@ -162,6 +164,34 @@ class FunctionTest(unittest.TestCase):
             self.assertEqual("suffix", rules[0]["Name"])
             suffixes.add(rules[0]["Value"])
         self.assertEqual({".jpg", ".png"}, suffixes)
+
+    def test_topics_are_encrypted_with_the_sns_managed_key(self):
+        res = self.template["Resources"]
+        topics = [r for r in res.values() if r["Type"] == "AWS::SNS::Topic"]
+        self.assertEqual(3, len(topics))  # alerts, fragment notifications, words for people
+        for topic in topics:
+            self.assertEqual("alias/aws/sns", topic["Properties"].get("KmsMasterKeyId"))
+        # KVS publishes as the camera: no service principal may publish to the fragment topic.
+        policy = res["FragmentTopicPolicy"]["Properties"]["PolicyDocument"]
+        for st in policy["Statement"]:
+            self.assertNotIn("Service", st.get("Principal", {}), st)
+
+    def test_reserved_concurrency_is_a_parameter_with_off_at_zero(self):
+        self.assertEqual({"Fn::If": ["HasReservedConcurrency", {"Ref": "ReservedConcurrency"},
+                                     {"Ref": "AWS::NoValue"}]},
+                         self.props["ReservedConcurrentExecutions"])
+        param = self.template["Parameters"]["ReservedConcurrency"]
+        self.assertGreater(param["Default"], 0)
+        self.assertEqual(0, param["MinValue"])
+
+    def test_presign_ttl_at_most_the_cap_of_the_code(self):
+        with open(os.path.join(SOURCE_DIR, "include", "lookout", "settings.h"),
+                  encoding="utf-8") as f:
+            cap = int(re.search(r"#define PL_MAX_PRESIGN_TTL_S (\d+)", f.read()).group(1))
+        param = self.template["Parameters"]["PresignTtlSeconds"]
+        self.assertEqual(6 * 3600, cap)
+        self.assertEqual(cap, param["MaxValue"])
+        self.assertEqual(3600, param["Default"])
 
     def test_sns_fragment_topic_event(self):
         sns = [e for e in self.props["Events"].values() if e["Type"] == "SNS"]

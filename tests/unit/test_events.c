@@ -248,6 +248,11 @@ static void sns_with_kvs_fragment(void **state)
     assert_string_equal(k->notification_type, "PERSISTED");
     assert_int_equal(k->tags.count, 1);
     assert_string_equal(ev_tags_get(&k->tags, "CUSTOM_KEY_1"), "CUSTOM_VALUE_1");
+    /* S3 lower-cases metadata names: the name is the same tag in either case. */
+    assert_string_equal(k->tags.items[0].name, "custom_key_1");
+    assert_string_equal(ev_tags_get(&k->tags, "custom_Key_1"), "CUSTOM_VALUE_1");
+    assert_null(ev_tags_get(&k->tags, "custom_key_"));
+    assert_null(ev_tags_get(&k->tags, "custom_key_10"));
     ev_batch_cleanup(&b);
     cJSON_Delete(ev);
 }

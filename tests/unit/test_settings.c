@@ -66,13 +66,28 @@ static void defaults(void **state)
     pl_settings_cleanup(&s);
 }
 
+/* Links presigned with role credentials die with the session: six hours is the most asked. */
+static void presign_ttl_is_capped_at_six_hours(void **state)
+{
+    (void)state;
+    struct pl_settings s;
+    struct lk_error e;
+    setenv("PRESIGN_TTL_S", "21600", 1);
+    assert_int_equal(pl_settings_from_env(&s, &e), LK_OK);
+    assert_int_equal(s.presign_ttl_s, 6 * 3600);
+    pl_settings_cleanup(&s);
+    setenv("PRESIGN_TTL_S", "604800", 1);
+    assert_int_equal(pl_settings_from_env(&s, &e), LK_CONFIG);
+    assert_non_null(strstr(e.message, "PRESIGN_TTL_S"));
+}
+
 static void names_the_variable_at_fault(void **state)
 {
     (void)state;
     static const char *const bad[][2] = {
         {"ALERT_TOPIC_ARN", "arn:aws:sqs:us-east-1:123456789012:q"},
         {"MAX_LABELS", "0"},
-        {"PRESIGN_TTL_S", "604801"},
+        {"PRESIGN_TTL_S", "21601"},
         {"KVS_WINDOW_MS", "300001"},
         {"KVS_SAMPLING_MS", "199"},
         {"KVS_MAX_FRAMES", "many"},
@@ -99,6 +114,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(reads_the_environment, clean_env),
         cmocka_unit_test_setup(defaults, clean_env),
+        cmocka_unit_test_setup(presign_ttl_is_capped_at_six_hours, clean_env),
         cmocka_unit_test_setup(names_the_variable_at_fault, clean_env),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
