@@ -29,3 +29,6 @@ ctest --test-dir build-valgrind --output-on-failure -j "$JOBS" -L "$CHECKED_LABE
 
 echo "== fuzz (every parser of outside bytes, FUZZ_SECONDS each)"
 FUZZ_SECONDS=${FUZZ_SECONDS:-10} FUZZ_BUILD_DIR=build-fuzz scripts/fuzz.sh
+
+echo "== soak, short (bench/soak; the 20,000-invoke run is bench/run's)"
+BENCH_SHORT=1 LOOKOUT_BUILD_DIR=build bench/soak
