@@ -63,7 +63,7 @@ int s3_put_file(struct aws_client *s3, const char *bucket, const char *key, FILE
                 const char *content_type, int64_t deadline_ms, struct lk_error *err);
 
 /* A presigned GET URL valid for expires_s seconds from now (heap; free() it). */
-int s3_presign_get(const struct aws_client *s3, const char *bucket, const char *key,
+int s3_presign_get(struct aws_client *s3, const char *bucket, const char *key,
                    long expires_s, time_t now, char **url_out, struct lk_error *err);
 
 #endif

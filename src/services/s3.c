@@ -203,7 +203,7 @@ cleanup:
     return rc;
 }
 
-int s3_presign_get(const struct aws_client *s3, const char *bucket, const char *key, long expires_s,
+int s3_presign_get(struct aws_client *s3, const char *bucket, const char *key, long expires_s,
                    time_t now, char **url_out, struct lk_error *err)
 {
     char path[KEY_PATH_MAX];
