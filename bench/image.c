@@ -19,6 +19,9 @@
 #include "lookout/image.h"
 #include "lookout/snapshot.h"
 
+/* The pixel budget of a 1024 MB function (settings.h): 4K frames decode at full scale. */
+#define BENCH_PIXEL_BUDGET ((size_t)128 * 1024 * 1024)
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -85,7 +88,8 @@ static int run_snapshot(const struct lk_buf *frame, struct lk_error *err)
     };
     const struct img_snapshot_zone zone = {ZONE, 4, "porch"};
     const char *lines[] = {"front-door  2026-11-24 08:00:00 UTC", "ALSO SEEN: Animal 91%"};
-    struct img_snapshot_spec spec = {1280, IMG_SNAPSHOT_QUALITY, boxes, 3, &zone, 1, lines, 2};
+    struct img_snapshot_spec spec = {1280, IMG_SNAPSHOT_QUALITY, boxes, 3, &zone, 1, lines, 2,
+                                     BENCH_PIXEL_BUDGET};
     struct lk_buf out;
     unsigned w, h;
     buf_init(&out, (size_t)64 << 20);
@@ -97,7 +101,8 @@ static int run_snapshot(const struct lk_buf *frame, struct lk_error *err)
 static int run_motion(const struct lk_buf *frame, struct img_thumb *prev, struct lk_error *err)
 {
     struct img_thumb cur;
-    int rc = img_thumbnail(frame->data, frame->len, IMG_THUMB_DEFAULT_SIDE, &cur, err);
+    int rc = img_thumbnail(frame->data, frame->len, IMG_THUMB_DEFAULT_SIDE, BENCH_PIXEL_BUDGET,
+                           &cur, err);
     if (rc == LK_OK) {
         volatile double score = img_motion_score(prev, &cur, IMG_MOTION_NOISE);
         (void)score;

@@ -74,7 +74,7 @@ static int op_wire(void *p)
 {
     struct wire_ctx *c = p;
     struct aws_wire_request w;
-    int rc = aws_wire_prepare(&c->cfg, AWS_SVC_S3, &c->req, 1700000000, &w, NULL);
+    int rc = aws_wire_prepare(&c->cfg, AWS_SVC_S3, &c->req, 1700000000, NULL, &w, NULL);
     aws_wire_cleanup(&w);
     return rc;
 }
@@ -83,7 +83,7 @@ static int op_presign(void *p)
 {
     struct wire_ctx *c = p;
     char *url = NULL;
-    int rc = aws_wire_presign(&c->cfg, AWS_SVC_S3, &c->req, 3600, 1700000000, &url, NULL);
+    int rc = aws_wire_presign(&c->cfg, AWS_SVC_S3, &c->req, 3600, 1700000000, NULL, &url, NULL);
     free(url);
     return rc;
 }

@@ -54,6 +54,8 @@ static const char *const ENV_VARS[][2] = {
     {"AWS_ENDPOINT_URL", "endpoint of every service (default the public endpoints)"},
     {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true: ignore both (default false)"},
     {"AWS_MAX_ATTEMPTS", "attempts per AWS call, the first included, 1..20 (default 3)"},
+    {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "MB, set by Lambda; an eighth bounds a frame's pixels"},
+    {"", "(default 1024)"},
     {"SSL_CERT_FILE", "CA bundle (PEM) for HTTPS (default none: the search below)"},
     {"SSL_CERT_DIR", "CA directory (OpenSSL hashed names) (default none: the search below)"},
     {"LOOKOUT_LOCAL_TIMEOUT_S", "--event only: the invoke's time budget, s (default 60)"},

@@ -172,8 +172,10 @@ int aws_client_send(struct aws_client *client, const struct aws_request *req, in
 
 /* A presigned URL (query signing, UNSIGNED-PAYLOAD) for GET of req's resource, valid for
  * expires_s seconds (clamped to 1..604800) from now. *url_out is heap (free() it). */
-int aws_client_presign(const struct aws_client *client, const struct aws_request *req,
+int aws_client_presign(struct aws_client *client, const struct aws_request *req,
                        long expires_s, time_t now, char **url_out, struct lk_error *err);
+
+struct sig_key_cache; /* sigv4.h */
 
 /* One request made ready for the wire: the full URL and every header (signed ones included)
  * as "Name: value" lines. Built afresh for each attempt, since the signature covers the time.
@@ -187,15 +189,16 @@ struct aws_wire_request {
 /* Resolves the endpoint (req->base_url, else cfg->endpoint_url[svc], else the public
  * endpoint for cfg->region; S3 virtual-hosted style except for custom endpoints and bucket
  * names with dots), URI-encodes path and query as the service requires, and signs with
- * SigV4 at time now (session token signed; S3 adds x-amz-content-sha256). */
+ * SigV4 at time now (session token signed; S3 adds x-amz-content-sha256). cache (may be
+ * NULL) keeps the day's signing key between calls; one per client, not shared by threads. */
 int aws_wire_prepare(const struct aws_config *cfg, enum aws_service svc,
-                     const struct aws_request *req, time_t now, struct aws_wire_request *out,
-                     struct lk_error *err);
+                     const struct aws_request *req, time_t now, struct sig_key_cache *cache,
+                     struct aws_wire_request *out, struct lk_error *err);
 void aws_wire_cleanup(struct aws_wire_request *wire);
 
 /* The presigned-URL counterpart of aws_wire_prepare (used by aws_client_presign). */
 int aws_wire_presign(const struct aws_config *cfg, enum aws_service svc,
-                     const struct aws_request *req, long expires_s, time_t now, char **url_out,
-                     struct lk_error *err);
+                     const struct aws_request *req, long expires_s, time_t now,
+                     struct sig_key_cache *cache, char **url_out, struct lk_error *err);
 
 #endif

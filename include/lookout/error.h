@@ -35,6 +35,7 @@
     X(AWS_CONDITION_FAILED, "Function.AwsConditionFailed", "AWS condition not met")          \
     X(IN_PROGRESS, "Function.AlreadyInProgress", "another invocation holds the work")        \
     X(BAD_IMAGE, "Function.InvalidImage", "invalid image")                                   \
+    X(IMAGE_TOO_LARGE, "Function.ImageTooLarge", "image too large for the memory budget")    \
     X(RUNTIME_API, "Runtime.ApiError", "Lambda Runtime API error")
 
 enum lk_status {

@@ -7,7 +7,9 @@
  * checks dimensions against the caps below before allocating. Failures return LK_BAD_IMAGE
  * with a message that says what is wrong ("PNG: interlaced images are not supported"),
  * LK_INVALID_ARG for a bad argument, LK_NOMEM, or LK_TOO_LARGE when an output buffer's cap
- * is reached. Structs filled here are caller storage whose heap members the module owns
+ * is reached. Functions that decode take a budget_bytes: every pixel buffer they hold at
+ * once (decoder, rows, scaled picture, encoded copy) is counted from the headers before any
+ * pixel is decoded, and a picture that cannot be read within it is LK_IMAGE_TOO_LARGE. Structs filled here are caller storage whose heap members the module owns
  * until the matching *_cleanup (safe on a zeroed struct and after a failure).
  */
 #ifndef LOOKOUT_IMAGE_H
@@ -64,8 +66,8 @@ struct img_thumb {
  * decoder warnings (a truncated scan) are accepted, errors are LK_BAD_IMAGE. PNG: 8- and
  * 16-bit and 1/2/4-bit gray and palette, all colour types and filters; alpha is ignored;
  * interlaced PNG is LK_BAD_IMAGE. CMYK JPEG is LK_BAD_IMAGE. */
-int img_thumbnail(const void *data, size_t len, unsigned max_side, struct img_thumb *out,
-                  struct lk_error *err);
+int img_thumbnail(const void *data, size_t len, unsigned max_side, size_t budget_bytes,
+                  struct img_thumb *out, struct lk_error *err);
 void img_thumb_cleanup(struct img_thumb *t);
 
 /* Pixel difference at or below which a change is noise (JPEG artefacts, sensor noise). */
@@ -99,10 +101,13 @@ int img_thumb_deserialize(const void *data, size_t len, struct img_thumb *out,
  *   short side would drop below IMG_REK_MIN_SIDE), and encoded as JPEG 4:2:0 at quality
  *   (1..100) into out; if that is still over IMG_REK_MAX_BYTES it is scaled down by 3/4 and
  *   the quality lowered, until it fits. *result then points into out (valid until out
- *   changes).
+ *   changes). The first side is lowered the same way until decoding for it fits
+ *   budget_bytes (a JPEG decoded at a smaller TurboJPEG scale).
  * LK_BAD_IMAGE when a side is below IMG_REK_MIN_SIDE, when it is not JPEG or PNG, or when
- * it cannot be decoded or made to fit. */
-int img_fit_for_rekognition(const void *data, size_t len, int quality, struct lk_buf *out,
-                            struct lk_view *result, struct lk_error *err);
+ * it cannot be decoded or made to fit; LK_IMAGE_TOO_LARGE when no side of at least
+ * IMG_REK_MIN_SIDE can be decoded within budget_bytes (a progressive JPEG holds all of its
+ * coefficients whatever the scale). */
+int img_fit_for_rekognition(const void *data, size_t len, int quality, size_t budget_bytes,
+                            struct lk_buf *out, struct lk_view *result, struct lk_error *err);
 
 #endif

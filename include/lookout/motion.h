@@ -22,8 +22,8 @@ void pl_motion_cleanup(struct pl_motion *m);
 /* Compares the frame (JPEG or PNG bytes) with the stream's last one and keeps it as the new
  * last one. *change is the fraction (0..1) of the scene that changed; the first frame an
  * environment sees of a stream counts as all changed (1.0). LK_BAD_IMAGE when the bytes do
- * not decode. */
+ * not decode, LK_IMAGE_TOO_LARGE when decoding them needs more than budget_bytes. */
 int pl_motion_check(struct pl_motion *m, const char *stream, const unsigned char *bytes, size_t len,
-                    double *change, struct lk_error *err);
+                    size_t budget_bytes, double *change, struct lk_error *err);
 
 #endif

@@ -53,6 +53,14 @@ struct rt_invocation {
 /* Frees the strings and zeroes inv. Safe on a zeroed struct. */
 void rt_invocation_cleanup(struct rt_invocation *inv);
 
+/* Reads one header line of a /next answer (len bytes, its CRLF included or not, not
+ * NUL-terminated) into inv: the Lambda-Runtime-* headers above, names matched
+ * case-insensitively, values trimmed; an empty value, one over RT_HEADER_VALUE_MAX or one
+ * holding a NUL is ignored, as is a deadline that is not a positive number. A status line ("HTTP/...")
+ * empties inv, since an interim response came before. LK_NOMEM when a value cannot be
+ * copied; otherwise LK_OK, whatever the line holds. */
+int rt_next_header(struct rt_invocation *inv, const char *line, size_t len);
+
 /* Milliseconds left before the deadline (negative once passed); INT64_MAX when the deadline
  * is unknown (deadline_ms == 0). Reads the real-time clock, since the deadline is epoch ms. */
 int64_t rt_remaining_ms(const struct rt_invocation *inv);

@@ -34,6 +34,11 @@ void s3_object_info_cleanup(struct s3_object_info *info);
 /* Value of one metadata entry by lower-case name, or NULL. Borrowed from info. */
 const char *s3_object_meta(const struct s3_object_info *info, const char *name);
 
+/* Fills info (caller storage, emptied first) from the headers of a HeadObject or GetObject
+ * answer: Content-Length (-1 unless a whole non-negative number), Content-Type, ETag,
+ * x-amz-version-id and every x-amz-meta-* pair. LK_OK or LK_NOMEM (info then empty). */
+int s3_object_info_from_response(const struct aws_response *resp, struct s3_object_info *info);
+
 /* HeadObject. version_id may be NULL. A missing object is LK_AWS_NOT_FOUND (or
  * LK_AWS_ACCESS_DENIED without s3:ListBucket, as S3 answers 403 then). A 200 without
  * Content-Length or ETag is malformed: retried, then LK_AWS_BAD_RESPONSE. */
@@ -58,7 +63,7 @@ int s3_put_file(struct aws_client *s3, const char *bucket, const char *key, FILE
                 const char *content_type, int64_t deadline_ms, struct lk_error *err);
 
 /* A presigned GET URL valid for expires_s seconds from now (heap; free() it). */
-int s3_presign_get(const struct aws_client *s3, const char *bucket, const char *key,
+int s3_presign_get(struct aws_client *s3, const char *bucket, const char *key,
                    long expires_s, time_t now, char **url_out, struct lk_error *err);
 
 #endif

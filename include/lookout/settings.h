@@ -7,6 +7,8 @@
 #ifndef LOOKOUT_SETTINGS_H
 #define LOOKOUT_SETTINGS_H
 
+#include <stddef.h>
+
 #include "lookout/decide.h"
 #include "lookout/error.h"
 #include "lookout/rules.h"
@@ -36,6 +38,9 @@ struct pl_settings {
     long stationary_s;        /* STATIONARY_S: 0 = off */
     double min_box_area;      /* MIN_BOX_AREA: fraction 0..1 of the frame, 0 = off */
     struct rules_zones *zones; /* ZONES: owned, NULL when unset */
+    size_t pixel_budget_bytes; /* AWS_LAMBDA_FUNCTION_MEMORY_SIZE / PL_PIXEL_BUDGET_SHARE: what
+                                  one frame's pixel buffers may hold at once, so that a huge
+                                  frame is Function.ImageTooLarge, not an out-of-memory kill */
 };
 
 #define PL_DEFAULT_MAX_LABELS 50
@@ -55,6 +60,10 @@ struct pl_settings {
 #define PL_DEFAULT_IDEMPOTENCY_TTL_S 86400
 #define PL_DEFAULT_COOLDOWN_S 60
 #define PL_DEFAULT_STATIONARY_S 3600
+#define PL_DEFAULT_MEMORY_MB 1024
+/* The rest of the memory holds the process, the frame's bytes (up to 15 MB), the fitted
+ * copy sent to Rekognition and the answer: at 128 MB a frame's pixels get 16 MB. */
+#define PL_PIXEL_BUDGET_SHARE 8
 
 /* Reads and checks every setting; LK_CONFIG names the variable at fault. On failure s holds
  * nothing to free. */

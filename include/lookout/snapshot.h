@@ -50,6 +50,7 @@ struct img_snapshot_spec {
     size_t zone_count;
     const char *const *lines; /* strip text, at most IMG_SNAPSHOT_MAX_LINES (more are dropped) */
     size_t line_count;
+    size_t budget_bytes; /* pixels decoded at most (image.h): else LK_IMAGE_TOO_LARGE */
 };
 
 /* The geometry of a snapshot of width w: outline thickness and font scale, so that tests and

@@ -31,8 +31,15 @@ struct sns_message {
                          (MessageStructure=json); attribute_count must then be 0 */
 };
 
-/* Publishes msg (LK_INVALID_ARG for attributes with per_protocol); on success copies the MessageId SNS returned into message_id (cap bytes,
- * NUL-terminated). A 2xx without a MessageId is malformed: retried, then
+/* Reads a Publish answer (len bytes of XML, not NUL-terminated): the text of its
+ * <MessageId> into message_id (cap bytes, NUL-terminated; empty on failure). LK_OK, or
+ * LK_AWS_BAD_RESPONSE when it is missing, empty, does not fit cap or holds anything but
+ * letters, digits and '-'. */
+int sns_parse_publish_answer(const char *body, size_t len, char *message_id, size_t cap,
+                             struct lk_error *err);
+
+/* Publishes msg (LK_INVALID_ARG for attributes with per_protocol); on success copies the
+ * MessageId SNS returned into message_id (cap bytes, NUL-terminated). A 2xx without a MessageId is malformed: retried, then
  * LK_AWS_BAD_RESPONSE. */
 int sns_publish(struct aws_client *sns, const struct sns_message *msg, int64_t deadline_ms,
                 char *message_id, size_t cap, struct lk_error *err);

@@ -33,6 +33,7 @@
 #include "lookout/aws_retry.h"
 #include "lookout/clock.h"
 #include "lookout/log.h"
+#include "lookout/sigv4.h"
 
 #define CLIENT_MARGIN_MS 250
 #define CLIENT_MIN_ATTEMPT_MS 50
@@ -68,6 +69,7 @@ struct aws_client {
     uint64_t rng;
     struct aws_client_stats stats;
     struct transfer xfer;
+    struct sig_key_cache keys; /* the day's signing key: four HMACs saved per request */
 };
 
 /* What one attempt came to. */
@@ -351,6 +353,7 @@ void aws_client_free(struct aws_client *client)
     if (client->curl)
         curl_easy_cleanup(client->curl);
     free(client->noproxy);
+    sig_key_cache_cleanup(&client->keys);
     free(client);
     curl_global_cleanup();
 }
@@ -455,7 +458,8 @@ static int wire_for_attempt(struct aws_client *c, const struct aws_request *req,
                             struct aws_wire_request *wire, struct curl_slist **list,
                             struct lk_error *err)
 {
-    int rc = aws_wire_prepare(c->cfg, c->svc, req, (time_t)(clock_now_ms() / 1000), wire, err);
+    int rc = aws_wire_prepare(c->cfg, c->svc, req, (time_t)(clock_now_ms() / 1000), &c->keys,
+                              wire, err);
     if (rc != LK_OK)
         return rc;
     *list = header_list(wire, strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0);
@@ -770,10 +774,11 @@ int aws_client_send(struct aws_client *client, const struct aws_request *req, in
     return rc;
 }
 
-int aws_client_presign(const struct aws_client *client, const struct aws_request *req,
+int aws_client_presign(struct aws_client *client, const struct aws_request *req,
                        long expires_s, time_t now, char **url_out, struct lk_error *err)
 {
-    int rc = aws_wire_presign(client->cfg, client->svc, req, expires_s, now, url_out, err);
+    int rc = aws_wire_presign(client->cfg, client->svc, req, expires_s, now, &client->keys,
+                              url_out, err);
     if (rc != LK_OK) {
         aws_scrub(err ? err->message : NULL, client->cfg->secret_access_key);
         aws_scrub(err ? err->message : NULL, client->cfg->session_token);

@@ -222,7 +222,7 @@ static int check_request(const struct aws_request *req, struct lk_error *err)
 }
 
 static void sign_options(const struct aws_config *cfg, enum aws_service svc, time_t now,
-                         struct sig_options *opt)
+                         struct sig_key_cache *cache, struct sig_options *opt)
 {
     int s3 = svc == AWS_SVC_S3;
     *opt = (struct sig_options){
@@ -233,6 +233,7 @@ static void sign_options(const struct aws_config *cfg, enum aws_service svc, tim
         .normalize_path = !s3,
         .double_encode = !s3,
         .sign_body = s3,
+        .cache = cache,
     };
 }
 
@@ -346,8 +347,8 @@ static int prepare_presigned(const struct aws_request *req, struct aws_wire_requ
 }
 
 int aws_wire_prepare(const struct aws_config *cfg, enum aws_service svc,
-                     const struct aws_request *req, time_t now, struct aws_wire_request *out,
-                     struct lk_error *err)
+                     const struct aws_request *req, time_t now, struct sig_key_cache *cache,
+                     struct aws_wire_request *out, struct lk_error *err)
 {
     if (req->presigned_url) {
         memset(out, 0, sizeof *out);
@@ -365,7 +366,7 @@ int aws_wire_prepare(const struct aws_config *cfg, enum aws_service svc,
     if (rc != LK_OK)
         goto cleanup;
     sig_view(req, &p, hdrs, &sreq);
-    sign_options(cfg, svc, now, &opt);
+    sign_options(cfg, svc, now, cache, &opt);
     LK_TRY(sig_sign_headers(&sreq, &opt, &res, err));
     out->headers = calloc(req->header_count + 1 + res.added_count, sizeof *out->headers);
     if (!out->headers) {
@@ -401,8 +402,8 @@ void aws_wire_cleanup(struct aws_wire_request *wire)
 }
 
 int aws_wire_presign(const struct aws_config *cfg, enum aws_service svc,
-                     const struct aws_request *req, long expires_s, time_t now, char **url_out,
-                     struct lk_error *err)
+                     const struct aws_request *req, long expires_s, time_t now,
+                     struct sig_key_cache *cache, char **url_out, struct lk_error *err)
 {
     struct prepared p;
     struct sig_result res;
@@ -422,7 +423,7 @@ int aws_wire_presign(const struct aws_config *cfg, enum aws_service svc,
     if (rc != LK_OK)
         goto cleanup;
     sig_view(&bare, &p, &host, &sreq);
-    sign_options(cfg, svc, now, &opt);
+    sign_options(cfg, svc, now, cache, &opt);
     opt.sign_body = 0;
     opt.expires_s = expires_s;
     if (svc == AWS_SVC_S3)

@@ -32,9 +32,12 @@ int img_png_decode(const unsigned char *d, size_t len, unsigned out_channels, im
 int img_jpeg_decode(const unsigned char *d, size_t len, unsigned channels, unsigned min_side,
                     img_row_fn fn, void *ctx, unsigned *w_out, unsigned *h_out,
                     struct lk_error *err);
-/* The size img_jpeg_decode will produce for that min_side. */
-int img_jpeg_scaled_size(const unsigned char *d, size_t len, unsigned min_side, unsigned *w,
-                         unsigned *h, struct lk_error *err);
+/* The size img_jpeg_decode will produce for that min_side, and the bytes the decode holds
+ * at once: the scaled picture in channels, plus the whole image's DCT coefficients when the
+ * JPEG is progressive. */
+int img_jpeg_scaled_size(const unsigned char *d, size_t len, unsigned min_side, unsigned channels,
+                         unsigned *w, unsigned *h, unsigned long long *decoder_bytes,
+                         struct lk_error *err);
 
 /* Encodes RGB rows (stride bytes apart) as a JPEG 4:2:0 at quality, appended to out
  * (LK_TOO_LARGE past its cap). */
@@ -61,12 +64,25 @@ int img_resampler_row(void *ctx, const unsigned char *row, unsigned y);
 unsigned char *img_resampler_finish(struct img_resampler *r);
 void img_resampler_cleanup(struct img_resampler *r);
 
+/* What img_decode_fitted will make and hold: the output size and the bytes of every pixel
+ * buffer alive at once (decoder, rows, resampler). Reads headers only. */
+struct img_fit_cost {
+    unsigned src_w, src_h; /* the decoder's output: a JPEG at its TurboJPEG scale */
+    unsigned dst_w, dst_h;
+    unsigned long long bytes;
+};
+int img_decode_fitted_cost(const unsigned char *d, size_t len, unsigned channels,
+                           unsigned max_side, unsigned jpeg_min_side, struct img_fit_cost *cost,
+                           struct lk_error *err);
+
 /* Decodes a JPEG or PNG to channels (1 gray, 3 RGB) box-scaled so that its longest side is
  * at most max_side; a JPEG is first decoded at the smallest TurboJPEG scale whose longest
- * side is at least jpeg_min_side. On LK_OK, rs holds the picture (img_resampler_finish);
- * on failure it holds nothing. */
+ * side is at least jpeg_min_side. LK_IMAGE_TOO_LARGE, before any pixel is decoded, when its
+ * img_decode_fitted_cost is over budget_bytes. On LK_OK, rs holds the picture
+ * (img_resampler_finish); on failure it holds nothing. */
 int img_decode_fitted(const unsigned char *d, size_t len, unsigned channels, unsigned max_side,
-                      unsigned jpeg_min_side, struct img_resampler *rs, struct lk_error *err);
+                      unsigned jpeg_min_side, size_t budget_bytes, struct img_resampler *rs,
+                      struct lk_error *err);
 
 /* Destination size for src scaled so its longest side is at most max_side. */
 void img_fit_size(unsigned src_w, unsigned src_h, unsigned max_side, unsigned *w, unsigned *h);

@@ -53,8 +53,46 @@ static tjscalingfactor pick_scale(int w, int h, unsigned min_side)
     return best;
 }
 
-int img_jpeg_scaled_size(const unsigned char *d, size_t len, unsigned min_side, unsigned *w,
-                         unsigned *h, struct lk_error *err)
+/* Whether the frame is progressive (SOF2, SOF6, SOF10, SOF14): libjpeg then keeps every
+ * DCT coefficient of the whole image, whatever the output scale. Walks the marker segments
+ * up to the first SOF; a stream that ends early reads as baseline and fails in the decoder. */
+static int is_progressive(const unsigned char *d, size_t len)
+{
+    size_t i = 2;
+    while (i + 4 <= len && d[i] == 0xFF) {
+        unsigned m = d[i + 1];
+        if (m == 0xFF) {
+            i++;
+            continue;
+        }
+        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC)
+            return m == 0xC2 || m == 0xC6 || m == 0xCA || m == 0xCE;
+        i += 2 + ((size_t)d[i + 2] << 8 | d[i + 3]);
+    }
+    return 0;
+}
+
+/* Coefficient memory of a progressive decode: 2 bytes per sample of every component. */
+static unsigned long long coefficient_bytes(const struct jpeg_head *jh)
+{
+    unsigned long long luma = (unsigned long long)jh->w * (unsigned)jh->h;
+    switch (jh->subsamp) {
+    case TJSAMP_GRAY:
+        return luma * 2;
+    case TJSAMP_420:
+    case TJSAMP_411:
+        return luma * 3;
+    case TJSAMP_422:
+    case TJSAMP_440:
+        return luma * 4;
+    default:
+        return luma * 6;
+    }
+}
+
+int img_jpeg_scaled_size(const unsigned char *d, size_t len, unsigned min_side, unsigned channels,
+                         unsigned *w, unsigned *h, unsigned long long *decoder_bytes,
+                         struct lk_error *err)
 {
     tjhandle tj = tjInitDecompress();
     if (!tj)
@@ -65,6 +103,9 @@ int img_jpeg_scaled_size(const unsigned char *d, size_t len, unsigned min_side, 
         tjscalingfactor sf = pick_scale(jh.w, jh.h, min_side);
         *w = (unsigned)TJSCALED(jh.w, sf);
         *h = (unsigned)TJSCALED(jh.h, sf);
+        *decoder_bytes = (unsigned long long)*w * *h * channels;
+        if (is_progressive(d, len))
+            *decoder_bytes += coefficient_bytes(&jh);
     }
     tjDestroy(tj);
     return rc;

@@ -125,32 +125,71 @@ static int fit_row(void *ctx, const unsigned char *row, unsigned y)
     return img_resampler_row(j->rs, row, y);
 }
 
-int img_decode_fitted(const unsigned char *d, size_t len, unsigned channels, unsigned max_side,
-                      unsigned jpeg_min_side, struct img_resampler *rs, struct lk_error *err)
+/* The resampler's own buffers for a src_w-wide source scaled to dst. */
+static unsigned long long resampler_bytes(unsigned src_w, unsigned dst_w, unsigned dst_h,
+                                          unsigned channels)
 {
-    struct fit_job j = {.max_side = max_side, .channels = channels, .rs = rs, .err = err};
-    memset(rs, 0, sizeof(*rs));
+    return (unsigned long long)dst_w * dst_h * channels + (unsigned long long)src_w * 4 +
+           (unsigned long long)dst_w * 4 + (unsigned long long)dst_w * channels * 8;
+}
+
+/* A PNG row at 16 bits RGBA is 8 bytes a pixel; the decoder holds two, plus one output row. */
+#define PNG_ROW_BYTES_PER_PIXEL (8 + 8 + 4)
+
+int img_decode_fitted_cost(const unsigned char *d, size_t len, unsigned channels,
+                           unsigned max_side, unsigned jpeg_min_side, struct img_fit_cost *cost,
+                           struct lk_error *err)
+{
+    unsigned src_w = 0, src_h = 0;
+    unsigned long long decoder = 0;
     int rc;
+    memset(cost, 0, sizeof(*cost));
     switch (img_detect(d, len)) {
-    case IMG_FORMAT_JPEG: {
-        unsigned w, h;
-        rc = img_jpeg_scaled_size(d, len, jpeg_min_side, &j.src_w, &j.src_h, err);
-        if (rc == LK_OK)
-            rc = img_jpeg_decode(d, len, channels, jpeg_min_side, fit_row, &j, &w, &h, err);
+    case IMG_FORMAT_JPEG:
+        rc = img_jpeg_scaled_size(d, len, jpeg_min_side, channels, &src_w, &src_h, &decoder,
+                                  err);
         break;
-    }
     case IMG_FORMAT_PNG: {
         struct img_png_header h;
         rc = img_png_header(d, len, &h, err);
-        j.src_w = h.width;
-        j.src_h = h.height;
-        if (rc == LK_OK)
-            rc = img_png_decode(d, len, channels, fit_row, &j, err);
+        src_w = h.width;
+        src_h = h.height;
+        decoder = (unsigned long long)h.width * PNG_ROW_BYTES_PER_PIXEL;
         break;
     }
     default:
-        rc = err_set(err, LK_BAD_IMAGE, "not a JPEG or PNG image");
-        break;
+        return err_set(err, LK_BAD_IMAGE, "not a JPEG or PNG image");
+    }
+    if (rc != LK_OK)
+        return rc;
+    cost->src_w = src_w;
+    cost->src_h = src_h;
+    img_fit_size(src_w, src_h, max_side, &cost->dst_w, &cost->dst_h);
+    cost->bytes = decoder + resampler_bytes(src_w, cost->dst_w, cost->dst_h, channels);
+    return LK_OK;
+}
+
+int img_decode_fitted(const unsigned char *d, size_t len, unsigned channels, unsigned max_side,
+                      unsigned jpeg_min_side, size_t budget_bytes, struct img_resampler *rs,
+                      struct lk_error *err)
+{
+    struct fit_job j = {.max_side = max_side, .channels = channels, .rs = rs, .err = err};
+    struct img_fit_cost cost;
+    memset(rs, 0, sizeof(*rs));
+    int rc = img_decode_fitted_cost(d, len, channels, max_side, jpeg_min_side, &cost, err);
+    if (rc != LK_OK)
+        return rc;
+    if (cost.bytes > budget_bytes)
+        return err_set(err, LK_IMAGE_TOO_LARGE,
+                       "decoding it takes %llu MB of pixels, over the %zu MB budget",
+                       (cost.bytes + (1 << 20) - 1) >> 20, budget_bytes >> 20);
+    j.src_w = cost.src_w;
+    j.src_h = cost.src_h;
+    if (img_detect(d, len) == IMG_FORMAT_JPEG) {
+        unsigned w, h;
+        rc = img_jpeg_decode(d, len, channels, jpeg_min_side, fit_row, &j, &w, &h, err);
+    } else {
+        rc = img_png_decode(d, len, channels, fit_row, &j, err);
     }
     if (rc == LK_OK && !j.ready)
         rc = err_set(err, LK_BAD_IMAGE, "the image has no rows");

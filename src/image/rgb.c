@@ -46,10 +46,11 @@ int img_rgb_from_jpeg(const void *data, size_t len, unsigned min_side, struct im
                       struct lk_error *err)
 {
     unsigned w = 0, h = 0;
+    unsigned long long decoder_bytes;
     memset(img, 0, sizeof(*img));
     if (min_side == 0)
         min_side = INT_MAX; /* no reduced scale reaches it: full size */
-    int rc = img_jpeg_scaled_size(data, len, min_side, &w, &h, err);
+    int rc = img_jpeg_scaled_size(data, len, min_side, 3, &w, &h, &decoder_bytes, err);
     if (rc == LK_OK)
         rc = img_rgb_init(img, w, h, (struct img_color){0, 0, 0}, err);
     if (rc == LK_OK)

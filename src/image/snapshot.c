@@ -162,7 +162,7 @@ static int decode_onto_canvas(const void *data, size_t len, const struct img_sna
         return rc;
     img_snapshot_frame_size(info.width, info.height, spec->max_width, &w, &h);
     unsigned longest = w > h ? w : h;
-    rc = img_decode_fitted(data, len, 3, longest, longest, &rs, err);
+    rc = img_decode_fitted(data, len, 3, longest, longest, spec->budget_bytes, &rs, err);
     if (rc != LK_OK)
         return rc;
     w = rs.dst_w;

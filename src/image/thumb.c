@@ -12,8 +12,8 @@ void img_thumb_cleanup(struct img_thumb *t)
     memset(t, 0, sizeof(*t));
 }
 
-int img_thumbnail(const void *data, size_t len, unsigned max_side, struct img_thumb *out,
-                  struct lk_error *err)
+int img_thumbnail(const void *data, size_t len, unsigned max_side, size_t budget_bytes,
+                  struct img_thumb *out, struct lk_error *err)
 {
     memset(out, 0, sizeof(*out));
     if (max_side == 0 || max_side > IMG_THUMB_MAX_SIDE)
@@ -21,7 +21,7 @@ int img_thumbnail(const void *data, size_t len, unsigned max_side, struct img_th
     /* Decoding a JPEG at twice the thumbnail size keeps the JPEG and PNG paths' box grids
      * close, so the same picture in either format gives nearly the same thumbnail. */
     struct img_resampler rs;
-    int rc = img_decode_fitted(data, len, 1, max_side, 2 * max_side, &rs, err);
+    int rc = img_decode_fitted(data, len, 1, max_side, 2 * max_side, budget_bytes, &rs, err);
     if (rc != LK_OK)
         return rc;
     out->width = rs.dst_w;

@@ -185,8 +185,8 @@ static int label_frame(struct pl_job *job, const struct pl_frame *frame, struct 
     struct lk_buf fitted;
     struct lk_view view;
     buf_init(&fitted, IMG_REK_MAX_BYTES);
-    int rc = img_fit_for_rekognition(frame->bytes, frame->len, SNAPSHOT_JPEG_QUALITY, &fitted,
-                                     &view, err);
+    int rc = img_fit_for_rekognition(frame->bytes, frame->len, SNAPSHOT_JPEG_QUALITY,
+                                     job->settings->pixel_budget_bytes, &fitted, &view, err);
     if (rc == LK_OK) {
         img.bytes = view.ptr;
         img.bytes_len = view.len;
@@ -202,8 +202,8 @@ static int check_motion(struct pl_job *job, const struct pl_frame *frame, const 
                         int *still, struct lk_error *err)
 {
     double change = 1.0;
-    int rc =
-        pl_motion_check(job->motion, frame->stream_name, frame->bytes, frame->len, &change, err);
+    int rc = pl_motion_check(job->motion, frame->stream_name, frame->bytes, frame->len,
+                             job->settings->pixel_budget_bytes, &change, err);
     *still = rc == LK_OK && change < job->settings->motion_min_change;
     if (*still)
         LOG_INFO("%s: %.1f%% of the scene changed, below MOTION_MIN_CHANGE; no Rekognition call",

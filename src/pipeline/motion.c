@@ -22,13 +22,13 @@ void pl_motion_cleanup(struct pl_motion *m)
 }
 
 int pl_motion_check(struct pl_motion *m, const char *stream, const unsigned char *bytes, size_t len,
-                    double *change, struct lk_error *err)
+                    size_t budget_bytes, double *change, struct lk_error *err)
 {
     *change = 1.0;
     struct img_thumb *cur = calloc(1, sizeof(*cur));
     if (!cur)
         return err_set(err, LK_NOMEM, "out of memory");
-    int rc = img_thumbnail(bytes, len, IMG_THUMB_DEFAULT_SIDE, cur, err);
+    int rc = img_thumbnail(bytes, len, IMG_THUMB_DEFAULT_SIDE, budget_bytes, cur, err);
     if (rc != LK_OK) {
         free_thumb(cur);
         return rc;

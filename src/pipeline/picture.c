@@ -124,6 +124,7 @@ static int draw(const struct pl_job *job, const struct pl_frame *frame, long lon
     add_strip(d, frame->stream_name, frame_ms, match);
     struct img_snapshot_spec spec = {
         .max_width = job->settings->snapshot_max_width,
+        .budget_bytes = job->settings->pixel_budget_bytes,
         .quality = IMG_SNAPSHOT_QUALITY,
         .boxes = d->boxes,
         .box_count = d->box_count,

@@ -155,6 +155,16 @@ static int read_state(struct pl_settings *s, struct lk_error *err)
     return rc;
 }
 
+/* Lambda's memory sizes run from 128 to 10240 MB. */
+static int read_pixel_budget(struct pl_settings *s, struct lk_error *err)
+{
+    long mb;
+    int rc = env_long("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", PL_DEFAULT_MEMORY_MB, 128, 10240, &mb,
+                      err);
+    s->pixel_budget_bytes = (size_t)mb * 1024 * 1024 / PL_PIXEL_BUDGET_SHARE;
+    return rc;
+}
+
 int pl_settings_from_env(struct pl_settings *s, struct lk_error *err)
 {
     memset(s, 0, sizeof(*s));
@@ -182,6 +192,8 @@ int pl_settings_from_env(struct pl_settings *s, struct lk_error *err)
                      PL_MAX_TIMELAPSE_MAX_FRAMES, &s->timelapse_max_frames, err);
     if (rc == LK_OK)
         rc = read_state(s, err);
+    if (rc == LK_OK)
+        rc = read_pixel_budget(s, err);
     if (rc != LK_OK)
         pl_settings_cleanup(s);
     return rc;

@@ -138,60 +138,66 @@ static char **header_slot(struct rt_invocation *inv, int which)
     }
 }
 
-static void store_header(struct rt_client *c, int which, struct lk_view value)
+static int store_header(struct rt_invocation *inv, int which, struct lk_view value)
 {
     if (which == H_DEADLINE) {
         char digits[32];
         if (value.len == 0 || value.len >= sizeof(digits))
-            return;
+            return LK_OK;
         memcpy(digits, value.ptr, value.len);
         digits[value.len] = '\0';
         char *end;
         errno = 0;
         long long ms = strtoll(digits, &end, 10);
         if (errno == 0 && *end == '\0' && ms > 0)
-            c->inv->deadline_ms = ms;
-        return;
+            inv->deadline_ms = ms;
+        return LK_OK;
     }
-    char **slot = header_slot(c->inv, which);
-    if (value.len == 0 || value.len > RT_HEADER_VALUE_MAX)
-        return; /* Lambda sends a header only when it has a value */
+    char **slot = header_slot(inv, which);
+    /* Lambda sends a header only when it has a value, and never a NUL in one. */
+    if (value.len == 0 || value.len > RT_HEADER_VALUE_MAX || memchr(value.ptr, '\0', value.len))
+        return LK_OK;
     char *copy = view_dup(value);
-    if (!copy) {
-        c->header_oom = 1;
-        return;
-    }
+    if (!copy)
+        return LK_NOMEM;
     free(*slot);
     *slot = copy;
+    return LK_OK;
 }
 
-/* Header lines arrive one at a time, with their CRLF. A status line starts a new response
- * (after an interim one), so the invocation is reset there. */
-static size_t on_header(char *data, size_t size, size_t n, void *userdata)
+/* A status line starts a new response (after an interim one), so the invocation is reset
+ * there. */
+int rt_next_header(struct rt_invocation *inv, const char *line, size_t len)
 {
-    struct rt_client *c = userdata;
-    size_t len = size * n;
-    if (!c->inv)
-        return len;
-    if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
-        rt_invocation_cleanup(c->inv);
-        return len;
+    if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) {
+        rt_invocation_cleanup(inv);
+        return LK_OK;
     }
-    const char *colon = memchr(data, ':', len);
+    const char *colon = memchr(line, ':', len);
     if (!colon)
-        return len;
-    size_t name_len = (size_t)(colon - data);
+        return LK_OK;
+    size_t name_len = (size_t)(colon - line);
     const char *v = colon + 1;
-    const char *end = data + len;
+    const char *end = line + len;
     while (v < end && (*v == ' ' || *v == '\t'))
         v++;
     while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
         end--;
     for (int i = 0; i < (int)(sizeof(NEXT_HEADERS) / sizeof(NEXT_HEADERS[0])); i++) {
         if (strlen(NEXT_HEADERS[i]) == name_len &&
-            strncasecmp(data, NEXT_HEADERS[i], name_len) == 0)
-            store_header(c, i, (struct lk_view){v, (size_t)(end - v)});
+            strncasecmp(line, NEXT_HEADERS[i], name_len) == 0)
+            return store_header(inv, i, (struct lk_view){v, (size_t)(end - v)});
     }
+    return LK_OK;
+}
+
+/* Header lines arrive one at a time, with their CRLF. */
+static size_t on_header(char *data, size_t size, size_t n, void *userdata)
+{
+    struct rt_client *c = userdata;
+    size_t len = size * n;
+    if (c->inv && rt_next_header(c->inv, data, len) != LK_OK)
+        c->header_oom = 1;
     return len;
 }
 

@@ -64,7 +64,7 @@ static int copy_meta(const struct aws_response *resp, struct s3_object_info *inf
     return LK_OK;
 }
 
-static int fill_info(const struct aws_response *resp, struct s3_object_info *info)
+int s3_object_info_from_response(const struct aws_response *resp, struct s3_object_info *info)
 {
     memset(info, 0, sizeof(*info));
     info->content_length = -1;
@@ -129,7 +129,7 @@ int s3_head_object(struct aws_client *s3, const char *bucket, const char *key,
     aws_response_init(&resp);
     int rc = object_request(s3, "HeadObject", "HEAD", bucket, key, version_id, 0, deadline_ms,
                             &resp, err);
-    if (rc == LK_OK && fill_info(&resp, info) != LK_OK)
+    if (rc == LK_OK && s3_object_info_from_response(&resp, info) != LK_OK)
         rc = err_set(err, LK_NOMEM, "S3 HeadObject: out of memory");
     aws_response_cleanup(&resp);
     return rc;
@@ -143,7 +143,7 @@ int s3_get_object(struct aws_client *s3, const char *bucket, const char *key,
     aws_response_init(&resp);
     int rc = object_request(s3, "GetObject", "GET", bucket, key, version_id, max_bytes, deadline_ms,
                             &resp, err);
-    if (rc == LK_OK && info && fill_info(&resp, info) != LK_OK)
+    if (rc == LK_OK && info && s3_object_info_from_response(&resp, info) != LK_OK)
         rc = err_set(err, LK_NOMEM, "S3 GetObject: out of memory");
     if (rc == LK_OK) {
         buf_cleanup(body);
@@ -203,7 +203,7 @@ cleanup:
     return rc;
 }
 
-int s3_presign_get(const struct aws_client *s3, const char *bucket, const char *key, long expires_s,
+int s3_presign_get(struct aws_client *s3, const char *bucket, const char *key, long expires_s,
                    time_t now, char **url_out, struct lk_error *err)
 {
     char path[KEY_PATH_MAX];

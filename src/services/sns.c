@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 #include "lookout/sns.h"
 
 #include <stdio.h>
@@ -52,18 +53,34 @@ static int build_body(const struct sns_message *msg, struct lk_buf *b)
     return rc;
 }
 
-/* The one value we need from <PublishResponse>: the text of <MessageId>. */
-static int find_message_id(const struct lk_buf *body, char *out, size_t cap)
+static int message_id_char(char ch)
 {
-    const char *open = "<MessageId>", *close = "</MessageId>";
-    const char *text = buf_cstr(body);
-    const char *start = strstr(text, open);
-    const char *end = start ? strstr(start, close) : NULL;
-    if (!start || !end)
-        return -1;
-    start += strlen(open);
-    snprintf(out, cap, "%.*s", (int)(end - start), start);
-    return 0;
+    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+           ch == '-';
+}
+
+/* The one value we need from <PublishResponse>: the text of <MessageId>. */
+int sns_parse_publish_answer(const char *body, size_t len, char *message_id, size_t cap,
+                             struct lk_error *err)
+{
+    static const char open[] = "<MessageId>", close[] = "</MessageId>";
+    if (cap > 0)
+        message_id[0] = '\0';
+    const char *start = body ? memmem(body, len, open, sizeof(open) - 1) : NULL;
+    if (!start)
+        return err_set(err, LK_AWS_BAD_RESPONSE, "SNS Publish: no MessageId in the response");
+    start += sizeof(open) - 1;
+    const char *end = memmem(start, len - (size_t)(start - body), close, sizeof(close) - 1);
+    size_t n = end ? (size_t)(end - start) : 0;
+    if (!end || n == 0 || n >= cap)
+        return err_set(err, LK_AWS_BAD_RESPONSE, "SNS Publish: MessageId is empty or too long");
+    /* It goes into logs: letters, digits and '-' only, as SNS's UUIDs are. */
+    for (size_t i = 0; i < n; i++)
+        if (!message_id_char(start[i]))
+            return err_set(err, LK_AWS_BAD_RESPONSE, "SNS Publish: MessageId is not an id");
+    memcpy(message_id, start, n);
+    message_id[n] = '\0';
+    return LK_OK;
 }
 
 struct message_id {
@@ -75,9 +92,7 @@ struct message_id {
 static int accept_publish(const struct aws_response *resp, void *state, struct lk_error *err)
 {
     struct message_id *id = state;
-    if (find_message_id(&resp->body, id->out, id->cap) != 0)
-        return err_set(err, LK_AWS_BAD_RESPONSE, "SNS Publish: no MessageId in the response");
-    return LK_OK;
+    return sns_parse_publish_answer(resp->body.data, resp->body.len, id->out, id->cap, err);
 }
 
 int sns_publish(struct aws_client *sns, const struct sns_message *msg, int64_t deadline_ms,

@@ -6,6 +6,9 @@
 
 #include "lookout/image.h"
 
+/* A 128 MB function's: small enough that the budget's refusals are reached too. */
+#define FUZZ_PIXEL_BUDGET ((size_t)16 << 20)
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct lk_error err;
@@ -13,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct img_info info;
     int probed = img_probe(data, size, &info, &err) == LK_OK;
     struct img_thumb t;
-    if (img_thumbnail(data, size, IMG_THUMB_DEFAULT_SIDE, &t, &err) == LK_OK) {
+    if (img_thumbnail(data, size, IMG_THUMB_DEFAULT_SIDE, FUZZ_PIXEL_BUDGET, &t, &err) == LK_OK) {
         if (!probed || t.width == 0 || t.width > IMG_THUMB_DEFAULT_SIDE)
             abort();
         struct lk_buf b;
@@ -35,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct lk_buf out;
         buf_init(&out, 8 << 20);
         struct lk_view v;
-        img_fit_for_rekognition(data, size, 80, &out, &v, &err);
+        img_fit_for_rekognition(data, size, 80, FUZZ_PIXEL_BUDGET, &out, &v, &err);
         buf_cleanup(&out);
     }
     return 0;

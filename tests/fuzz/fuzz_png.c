@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(png + 8, data, size);
     struct lk_error err;
     struct img_thumb t;
-    if (img_thumbnail(png, size + 8, 16, &t, &err) == LK_OK)
+    if (img_thumbnail(png, size + 8, 16, (size_t)128 << 20, &t, &err) == LK_OK)
         img_thumb_cleanup(&t);
     free(png);
     return 0;

@@ -17,6 +17,7 @@
 
 #include "lookout/aws.h"
 #include "lookout/buf.h"
+#include "lookout/sigv4.h"
 
 #define MAX_FIELDS 256
 
@@ -90,7 +91,7 @@ static const char *signature_of(const char *s)
     return p ? p + strlen("Signature=") : "";
 }
 
-static cJSON *sign_one(const cJSON *in)
+static cJSON *sign_one(const cJSON *in, struct sig_key_cache *keys)
 {
     cJSON *out = cJSON_CreateObject();
     const char *qn[MAX_FIELDS], *qv[MAX_FIELDS], *hn[MAX_FIELDS], *hv[MAX_FIELDS];
@@ -141,7 +142,7 @@ static cJSON *sign_one(const cJSON *in)
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "presign"))) {
         char *url = NULL;
         long expires = cJSON_IsNumber(exp) ? (long)exp->valuedouble : 3600;
-        if (aws_wire_presign(&cfg, svc, &req, expires, now, &url, &err) == LK_OK) {
+        if (aws_wire_presign(&cfg, svc, &req, expires, now, keys, &url, &err) == LK_OK) {
             cJSON_AddStringToObject(out, "url", url);
             cJSON_AddStringToObject(out, "signature", signature_of(strstr(url, "X-Amz-")));
         } else {
@@ -150,7 +151,7 @@ static cJSON *sign_one(const cJSON *in)
         free(url);
     } else {
         struct aws_wire_request w;
-        if (aws_wire_prepare(&cfg, svc, &req, now, &w, &err) == LK_OK) {
+        if (aws_wire_prepare(&cfg, svc, &req, now, keys, &w, &err) == LK_OK) {
             cJSON *hs = cJSON_AddArrayToObject(out, "headers");
             const char *auth = NULL;
             for (size_t i = 0; i < w.header_count; i++) {
@@ -176,9 +177,13 @@ int main(void)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    /* One signing-key cache across every line, as a client keeps one: lines that change
+     * day, region, service or secret must miss it, and the others must sign the same. */
+    struct sig_key_cache keys;
+    sig_key_cache_init(&keys);
     while ((n = getline(&line, &cap, stdin)) > 0) {
         cJSON *in = cJSON_ParseWithLength(line, (size_t)n);
-        cJSON *out = in ? sign_one(in) : cJSON_CreateObject();
+        cJSON *out = in ? sign_one(in, &keys) : cJSON_CreateObject();
         if (!in)
             cJSON_AddStringToObject(out, "error", "not JSON");
         char *text = cJSON_PrintUnformatted(out);
@@ -189,5 +194,6 @@ int main(void)
         cJSON_Delete(in);
     }
     free(line);
+    sig_key_cache_cleanup(&keys);
     return 0;
 }

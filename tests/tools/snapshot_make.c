@@ -61,6 +61,9 @@ static void fill_spec(const cJSON *in, struct spec_store *st, struct img_snapsho
     const cJSON *item;
     spec->max_width = (unsigned)num(in, "maxWidth");
     spec->quality = cJSON_GetObjectItem(in, "quality") ? (int)num(in, "quality") : 80;
+    /* The pixel budget of a 1024 MB function, or the one asked for ("budgetBytes"). */
+    spec->budget_bytes = cJSON_GetObjectItem(in, "budgetBytes") ? (size_t)num(in, "budgetBytes")
+                                                                 : (size_t)128 * 1024 * 1024;
     cJSON_ArrayForEach(item, json_get_array(in, "boxes"))
     {
         if (spec->box_count == MAX_ITEMS)

@@ -322,7 +322,7 @@ static char *prepare_url(struct aws_config *cfg, enum aws_service svc,
 {
     struct aws_wire_request w;
     struct lk_error err;
-    assert_int_equal(aws_wire_prepare(cfg, svc, req, 1700000000, &w, &err), LK_OK);
+    assert_int_equal(aws_wire_prepare(cfg, svc, req, 1700000000, NULL, &w, &err), LK_OK);
     char *url = w.url;
     w.url = NULL;
     aws_wire_cleanup(&w);
@@ -417,7 +417,7 @@ static void headers_sent_and_signed(void **state)
                               .body = "{}",
                               .body_len = 2};
     struct aws_wire_request w;
-    assert_int_equal(aws_wire_prepare(&cfg, AWS_SVC_REKOGNITION, &req, 1700000000, &w, NULL),
+    assert_int_equal(aws_wire_prepare(&cfg, AWS_SVC_REKOGNITION, &req, 1700000000, NULL, &w, NULL),
                      LK_OK);
     assert_string_equal(header(&w, "Host"), "rekognition.eu-west-1.amazonaws.com");
     assert_string_equal(header(&w, "Content-Type"), "application/x-amz-json-1.1");
@@ -435,13 +435,13 @@ static void headers_sent_and_signed(void **state)
     cfg.endpoint_url[AWS_SVC_S3] = ep;
     req = (struct aws_request){
         .method = "PUT", .bucket = "b", .path = "/k", .body = "abc", .body_len = 3};
-    assert_int_equal(aws_wire_prepare(&cfg, AWS_SVC_S3, &req, 1700000000, &w, NULL), LK_OK);
+    assert_int_equal(aws_wire_prepare(&cfg, AWS_SVC_S3, &req, 1700000000, NULL, &w, NULL), LK_OK);
     assert_string_equal(header(&w, "Host"), "localhost:4566");
     assert_string_equal(header(&w, "x-amz-content-sha256"),
                         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     aws_wire_cleanup(&w);
     req.base_url = "https://Example.COM:443";
-    assert_int_equal(aws_wire_prepare(&cfg, AWS_SVC_S3, &req, 1700000000, &w, NULL), LK_OK);
+    assert_int_equal(aws_wire_prepare(&cfg, AWS_SVC_S3, &req, 1700000000, NULL, &w, NULL), LK_OK);
     assert_string_equal(header(&w, "Host"), "example.com");
     assert_string_equal(w.url, "https://Example.COM:443/b/k");
     aws_wire_cleanup(&w);
@@ -460,7 +460,7 @@ static void rejects_header_injection(void **state)
     for (size_t i = 0; i < 3; i++) {
         struct aws_request req = {
             .method = "GET", .path = "/", .headers = cases[i], .header_count = 1};
-        assert_int_equal(aws_wire_prepare(&cfg, AWS_SVC_SNS, &req, 1700000000, &w, &err),
+        assert_int_equal(aws_wire_prepare(&cfg, AWS_SVC_SNS, &req, 1700000000, NULL, &w, &err),
                          LK_INVALID_ARG);
         assert_null(w.url);
     }
@@ -472,7 +472,7 @@ static void presign_s3_with_token(void **state)
     struct aws_config cfg = config();
     struct aws_request req = {.method = "GET", .bucket = "cams", .path = "/a b.jpg"};
     char *url = NULL;
-    assert_int_equal(aws_wire_presign(&cfg, AWS_SVC_S3, &req, 999999, 1700000000, &url, NULL),
+    assert_int_equal(aws_wire_presign(&cfg, AWS_SVC_S3, &req, 999999, 1700000000, NULL, &url, NULL),
                      LK_OK);
     assert_non_null(strstr(url, "https://cams.s3.eu-west-1.amazonaws.com/a%20b.jpg?"
                                 "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE"

@@ -15,6 +15,9 @@
 #include "lookout/buf.h"
 #include "lookout/image.h"
 
+/* Pixel budget of the tests that are not about it: a 1024 MB function's. */
+#define BUDGET ((size_t)128 << 20)
+
 struct file {
     unsigned char *data;
     size_t len;
@@ -39,7 +42,7 @@ static struct img_thumb thumb_of(const char *name, unsigned side)
     struct file f = load(name);
     struct img_thumb t;
     struct lk_error err;
-    int rc = img_thumbnail(f.data, f.len, side, &t, &err);
+    int rc = img_thumbnail(f.data, f.len, side, BUDGET, &t, &err);
     if (rc != LK_OK)
         fail_msg("%s: %s", name, err.message);
     free(f.data);
@@ -77,7 +80,7 @@ static void every_valid_image_decodes(void **state)
         assert_int_equal(info.height, IMAGES[i].h);
         assert_int_equal(info.channels, 3);
         struct img_thumb t;
-        assert_int_equal(img_thumbnail(f.data, f.len, 64, &t, &err), LK_OK);
+        assert_int_equal(img_thumbnail(f.data, f.len, 64, BUDGET, &t, &err), LK_OK);
         unsigned longest = IMAGES[i].w > IMAGES[i].h ? IMAGES[i].w : IMAGES[i].h;
         assert_int_equal(t.width > t.height ? t.width : t.height, 64);
         assert_int_equal(t.width, IMAGES[i].w * 64 / longest);
@@ -94,19 +97,19 @@ static void truncated_jpeg_is_bad_image(void **state)
     struct img_thumb t;
     struct img_info info;
     assert_int_equal(img_detect(f.data, f.len), IMG_FORMAT_JPEG);
-    assert_int_equal(img_thumbnail(f.data, f.len, 64, &t, &err), LK_BAD_IMAGE);
+    assert_int_equal(img_thumbnail(f.data, f.len, 64, BUDGET, &t, &err), LK_BAD_IMAGE);
     assert_non_null(strstr(err.message, "JPEG: "));
     assert_null(t.pixels);
     assert_int_equal(img_probe(f.data, f.len, &info, &err), LK_BAD_IMAGE);
     struct lk_buf out;
     struct lk_view v;
     buf_init(&out, 8 << 20);
-    assert_int_equal(img_fit_for_rekognition(f.data, f.len, 85, &out, &v, &err), LK_BAD_IMAGE);
+    assert_int_equal(img_fit_for_rekognition(f.data, f.len, 85, BUDGET, &out, &v, &err), LK_BAD_IMAGE);
     buf_cleanup(&out);
     /* Every prefix of a good file fails cleanly or decodes; none crashes. */
     struct file good = load("ljt-testorig.jpg");
     for (size_t n = 0; n < good.len; n += 97)
-        if (img_thumbnail(good.data, n, 32, &t, &err) == LK_OK)
+        if (img_thumbnail(good.data, n, 32, BUDGET, &t, &err) == LK_OK)
             img_thumb_cleanup(&t);
     free(good.data);
     free(f.data);
@@ -286,7 +289,7 @@ static void png_colour_types_and_filters(void **state)
             buf_init(&png, 1 << 20);
             write_png(&png, W, H, depth, ctype, 0, raw, W * bpp, bpp, NULL, 0);
             struct img_thumb t;
-            int rc = img_thumbnail(png.data, png.len, 64, &t, &err);
+            int rc = img_thumbnail(png.data, png.len, 64, BUDGET, &t, &err);
             if (rc != LK_OK)
                 fail_msg("ctype %u depth %u: %s", ctype, depth, err.message);
             assert_int_equal(t.width, W);
@@ -326,7 +329,7 @@ static void png_low_bit_depths_and_palette(void **state)
             write_png(&png, W, H, depth, ctype, 0, raw, row_bytes, 1, ctype == 3 ? plte : NULL,
                       ctype == 3 ? 3u << depth : 0);
             struct img_thumb t;
-            assert_int_equal(img_thumbnail(png.data, png.len, 64, &t, &err), LK_OK);
+            assert_int_equal(img_thumbnail(png.data, png.len, 64, BUDGET, &t, &err), LK_OK);
             for (unsigned y = 0; y < H; y++)
                 for (unsigned x = 0; x < W; x++) {
                     unsigned v = (x + y) & maxv;
@@ -348,31 +351,31 @@ static void png_rejections(void **state)
     struct lk_buf png;
     buf_init(&png, 1 << 20);
     write_png(&png, 16, 16, 8, 0, 1, raw, 16, 1, NULL, 0);
-    assert_int_equal(img_thumbnail(png.data, png.len, 64, &t, &err), LK_BAD_IMAGE);
+    assert_int_equal(img_thumbnail(png.data, png.len, 64, BUDGET, &t, &err), LK_BAD_IMAGE);
     assert_string_equal(err.message, "PNG: interlaced images are not supported");
     buf_reset(&png);
     write_png(&png, 16, 16, 8, 0, 0, raw, 16, 1, NULL, 0);
     png.data[45] ^= 1; /* inside the IDAT data: the CRC no longer matches */
-    assert_int_equal(img_thumbnail(png.data, png.len, 64, &t, &err), LK_BAD_IMAGE);
+    assert_int_equal(img_thumbnail(png.data, png.len, 64, BUDGET, &t, &err), LK_BAD_IMAGE);
     assert_string_equal(err.message, "PNG: CRC mismatch in a IDAT chunk");
     buf_cleanup(&png);
 
     struct file f = load("skimage-astronaut.png");
-    assert_int_equal(img_thumbnail(f.data, f.len / 2, 64, &t, &err), LK_BAD_IMAGE);
+    assert_int_equal(img_thumbnail(f.data, f.len / 2, 64, BUDGET, &t, &err), LK_BAD_IMAGE);
     assert_non_null(strstr(err.message, "PNG: truncated"));
     f.data[16] = 0xFF; /* width 4 billion */
     struct img_info info;
     assert_int_equal(img_probe(f.data, f.len, &info, &err), LK_BAD_IMAGE);
     free(f.data);
-    assert_int_equal(img_thumbnail("GIF89a", 6, 64, &t, &err), LK_BAD_IMAGE);
+    assert_int_equal(img_thumbnail("GIF89a", 6, 64, BUDGET, &t, &err), LK_BAD_IMAGE);
     assert_string_equal(img_skip_reason("GIF89a", 6), "content is not a JPEG or PNG image");
     assert_string_equal(img_skip_reason("", 0), "empty content");
-    assert_int_equal(img_thumbnail("x", 1, 0, &t, &err), LK_INVALID_ARG);
+    assert_int_equal(img_thumbnail("x", 1, 0, BUDGET, &t, &err), LK_INVALID_ARG);
 }
 
 /* ---- Rekognition fitting */
 
-static struct lk_buf make_jpeg(unsigned w, unsigned h, int noisy)
+static struct lk_buf make_jpeg_with(unsigned w, unsigned h, int noisy, int tj_flags)
 {
     unsigned char *rgb = malloc((size_t)w * h * 3);
     assert_non_null(rgb);
@@ -385,7 +388,8 @@ static struct lk_buf make_jpeg(unsigned w, unsigned h, int noisy)
     unsigned char *jpeg = NULL;
     unsigned long size = 0;
     assert_int_equal(
-        tjCompress2(tj, rgb, (int)w, 0, (int)h, TJPF_RGB, &jpeg, &size, TJSAMP_444, 100, 0), 0);
+        tjCompress2(tj, rgb, (int)w, 0, (int)h, TJPF_RGB, &jpeg, &size, TJSAMP_444, 100, tj_flags),
+        0);
     struct lk_buf b;
     buf_init(&b, 64 << 20);
     assert_int_equal(buf_append(&b, jpeg, size), LK_OK);
@@ -393,6 +397,11 @@ static struct lk_buf make_jpeg(unsigned w, unsigned h, int noisy)
     tjDestroy(tj);
     free(rgb);
     return b;
+}
+
+static struct lk_buf make_jpeg(unsigned w, unsigned h, int noisy)
+{
+    return make_jpeg_with(w, h, noisy, 0);
 }
 
 static void fit_passes_small_images_through(void **state)
@@ -404,17 +413,17 @@ static void fit_passes_small_images_through(void **state)
     struct lk_error err;
     for (size_t i = 0; i < sizeof(IMAGES) / sizeof(IMAGES[0]); i++) {
         struct file f = load(IMAGES[i].name);
-        assert_int_equal(img_fit_for_rekognition(f.data, f.len, 85, &out, &v, &err), LK_OK);
+        assert_int_equal(img_fit_for_rekognition(f.data, f.len, 85, BUDGET, &out, &v, &err), LK_OK);
         assert_ptr_equal(v.ptr, (const char *)f.data);
         assert_int_equal(v.len, f.len);
         assert_int_equal(out.len, 0);
         free(f.data);
     }
     struct lk_buf tiny = make_jpeg(79, 200, 0);
-    assert_int_equal(img_fit_for_rekognition(tiny.data, tiny.len, 85, &out, &v, &err),
+    assert_int_equal(img_fit_for_rekognition(tiny.data, tiny.len, 85, BUDGET, &out, &v, &err),
                      LK_BAD_IMAGE);
     assert_string_equal(err.message, "79x200 is smaller than 80 px on a side");
-    assert_int_equal(img_fit_for_rekognition(tiny.data, tiny.len, 0, &out, &v, &err),
+    assert_int_equal(img_fit_for_rekognition(tiny.data, tiny.len, 0, BUDGET, &out, &v, &err),
                      LK_INVALID_ARG);
     buf_cleanup(&tiny);
     buf_cleanup(&out);
@@ -431,7 +440,7 @@ static void fit_shrinks_oversized_images(void **state)
 
     /* Wider than 10000 px: scaled to 4096 on the long side, short side kept >= 80. */
     struct lk_buf wide = make_jpeg(10050, 200, 0);
-    assert_int_equal(img_fit_for_rekognition(wide.data, wide.len, 85, &out, &v, &err), LK_OK);
+    assert_int_equal(img_fit_for_rekognition(wide.data, wide.len, 85, BUDGET, &out, &v, &err), LK_OK);
     assert_ptr_equal(v.ptr, out.data);
     assert_int_equal(img_probe(v.ptr, v.len, &info, &err), LK_OK);
     assert_int_equal(info.format, IMG_FORMAT_JPEG);
@@ -442,7 +451,7 @@ static void fit_shrinks_oversized_images(void **state)
     /* Over 5 MB of noise: re-encoded, then shrunk until it fits. */
     struct lk_buf noisy = make_jpeg(1800, 1600, 1);
     assert_true(noisy.len > IMG_REK_MAX_BYTES);
-    assert_int_equal(img_fit_for_rekognition(noisy.data, noisy.len, 95, &out, &v, &err), LK_OK);
+    assert_int_equal(img_fit_for_rekognition(noisy.data, noisy.len, 95, BUDGET, &out, &v, &err), LK_OK);
     assert_true(v.len <= IMG_REK_MAX_BYTES);
     assert_int_equal(img_probe(v.ptr, v.len, &info, &err), LK_OK);
     assert_true(info.width <= 1800 && info.width >= IMG_REK_MIN_SIDE);
@@ -450,7 +459,7 @@ static void fit_shrinks_oversized_images(void **state)
 
     /* Too thin to keep 80 px when the long side comes under 10000. */
     struct lk_buf thin = make_jpeg(20000, 80, 0);
-    assert_int_equal(img_fit_for_rekognition(thin.data, thin.len, 85, &out, &v, &err),
+    assert_int_equal(img_fit_for_rekognition(thin.data, thin.len, 85, BUDGET, &out, &v, &err),
                      LK_BAD_IMAGE);
     buf_cleanup(&thin);
     buf_cleanup(&out);
@@ -477,13 +486,52 @@ static void fit_reencodes_big_png(void **state)
     struct lk_view v;
     struct lk_error err;
     struct img_info info;
-    assert_int_equal(img_fit_for_rekognition(png.data, png.len, 80, &out, &v, &err), LK_OK);
+    assert_int_equal(img_fit_for_rekognition(png.data, png.len, 80, BUDGET, &out, &v, &err), LK_OK);
     assert_true(v.len <= IMG_REK_MAX_BYTES);
     assert_int_equal(img_probe(v.ptr, v.len, &info, &err), LK_OK);
     assert_int_equal(info.format, IMG_FORMAT_JPEG);
     assert_true(info.width <= W && info.height <= H);
     buf_cleanup(&out);
     buf_cleanup(&png);
+}
+
+/* The budget picks the decode scale; what cannot be read within it is a typed error. */
+static void fit_stays_within_pixel_budget(void **state)
+{
+    (void)state;
+    struct lk_buf out;
+    buf_init(&out, IMG_REK_MAX_BYTES);
+    struct lk_view v;
+    struct lk_error err;
+    struct img_info info;
+    struct lk_buf noisy = make_jpeg(1800, 1600, 1);
+    assert_true(noisy.len > IMG_REK_MAX_BYTES);
+    /* 1800x1600 RGB alone is 8.6 MB: only a 1/2-scale decode fits 4 MB. */
+    assert_int_equal(
+        img_fit_for_rekognition(noisy.data, noisy.len, 95, (size_t)4 << 20, &out, &v, &err), LK_OK);
+    assert_int_equal(img_probe(v.ptr, v.len, &info, &err), LK_OK);
+    assert_true(info.width <= 900 && info.width >= IMG_REK_MIN_SIDE);
+    assert_int_equal(
+        img_fit_for_rekognition(noisy.data, noisy.len, 95, (size_t)64 << 10, &out, &v, &err),
+        LK_IMAGE_TOO_LARGE);
+    assert_string_equal(err_lambda_type(err.code), "Function.ImageTooLarge");
+    struct img_thumb t;
+    assert_int_equal(img_thumbnail(noisy.data, noisy.len, 64, 1024, &t, &err), LK_IMAGE_TOO_LARGE);
+    assert_int_equal(img_thumbnail(noisy.data, noisy.len, 64, (size_t)1 << 20, &t, &err), LK_OK);
+    img_thumb_cleanup(&t);
+    buf_cleanup(&noisy);
+
+    /* A progressive JPEG keeps every coefficient (2 bytes a sample, 17 MB here) at any scale. */
+    struct lk_buf prog = make_jpeg_with(1800, 1600, 1, TJFLAG_PROGRESSIVE);
+    assert_int_equal(
+        img_fit_for_rekognition(prog.data, prog.len, 95, (size_t)16 << 20, &out, &v, &err),
+        LK_IMAGE_TOO_LARGE);
+    assert_int_equal(img_thumbnail(prog.data, prog.len, 64, (size_t)16 << 20, &t, &err),
+                     LK_IMAGE_TOO_LARGE);
+    assert_int_equal(img_fit_for_rekognition(prog.data, prog.len, 95, BUDGET, &out, &v, &err),
+                     LK_OK);
+    buf_cleanup(&prog);
+    buf_cleanup(&out);
 }
 
 int main(void)
@@ -500,6 +548,7 @@ int main(void)
         cmocka_unit_test(fit_passes_small_images_through),
         cmocka_unit_test(fit_shrinks_oversized_images),
         cmocka_unit_test(fit_reencodes_big_png),
+        cmocka_unit_test(fit_stays_within_pixel_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

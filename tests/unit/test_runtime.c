@@ -100,6 +100,36 @@ static void client_needs_an_address(void **state)
     rt_client_free(c);
 }
 
+static void next_headers_fill_the_invocation(void **state)
+{
+    (void)state;
+    struct rt_invocation inv;
+    memset(&inv, 0, sizeof(inv));
+    static const char *const lines[] = {
+        "HTTP/1.1 100 Continue\r\n",
+        "Lambda-Runtime-Aws-Request-Id: stale\r\n",
+        "HTTP/1.1 200 OK\r\n",
+        "lambda-runtime-aws-request-id:  8476a536-e9f4 \r\n",
+        "Lambda-Runtime-Deadline-Ms: 1542409706888\r\n",
+        "Lambda-Runtime-Trace-Id: Root=1-5bef4de7\r\n",
+        "Lambda-Runtime-Client-Context: \r\n",
+        "Content-Type: application/json\r\n",
+    };
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+        assert_int_equal(rt_next_header(&inv, lines[i], strlen(lines[i])), LK_OK);
+    assert_string_equal(inv.request_id, "8476a536-e9f4");
+    assert_int_equal(inv.deadline_ms, 1542409706888LL);
+    assert_string_equal(inv.trace_id, "Root=1-5bef4de7");
+    assert_null(inv.client_context);
+    /* A NUL inside a value is not a header Lambda sends: the value before stays. */
+    static const char nul[] = "Lambda-Runtime-Trace-Id: a\0b\r\n";
+    assert_int_equal(rt_next_header(&inv, nul, sizeof(nul) - 1), LK_OK);
+    assert_string_equal(inv.trace_id, "Root=1-5bef4de7");
+    assert_int_equal(rt_next_header(&inv, "Lambda-Runtime-Deadline-Ms: -5", 30), LK_OK);
+    assert_int_equal(inv.deadline_ms, 1542409706888LL);
+    rt_invocation_cleanup(&inv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -109,6 +139,7 @@ int main(void)
         cmocka_unit_test(error_body_falls_back_to_default_message),
         cmocka_unit_test(remaining_time),
         cmocka_unit_test(client_needs_an_address),
+        cmocka_unit_test(next_headers_fill_the_invocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -602,7 +602,7 @@ static void wire_prepare_matches_s3_doc_vector(void **state)
                               .base_url = "https://examplebucket.s3.amazonaws.com"};
     struct aws_wire_request w;
     struct lk_error err;
-    assert_int_equal(aws_wire_prepare(&cfg, AWS_SVC_S3, &req, S3_DOC_TIME, &w, &err), LK_OK);
+    assert_int_equal(aws_wire_prepare(&cfg, AWS_SVC_S3, &req, S3_DOC_TIME, NULL, &w, &err), LK_OK);
     assert_string_equal(w.url, "https://examplebucket.s3.amazonaws.com/test.txt");
     assert_string_equal(wire_header(&w, "Host: "), "examplebucket.s3.amazonaws.com");
     assert_string_equal(wire_header(&w, "Range: "), "bytes=0-9");
@@ -625,7 +625,7 @@ static void wire_presign_matches_s3_doc_vector(void **state)
         .method = "GET", .path = "/test.txt", .base_url = "https://examplebucket.s3.amazonaws.com"};
     char *url = NULL;
     struct lk_error err;
-    assert_int_equal(aws_wire_presign(&cfg, AWS_SVC_S3, &req, 86400, S3_DOC_TIME, &url, &err),
+    assert_int_equal(aws_wire_presign(&cfg, AWS_SVC_S3, &req, 86400, S3_DOC_TIME, NULL, &url, &err),
                      LK_OK);
     assert_string_equal(
         url, "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256"
