@@ -78,12 +78,12 @@ static void label_item(int i, char *o, size_t c)
 
 /* ZONES with n zones, one zone of n points, of n labels, or named by n bytes. */
 struct sized {
-    char zones[2048], points[1024], labels[512], name[256];
+    char zones[2048], points[512], labels[512], name[256];
 };
 
 static void sized_docs(int extra, struct sized *d)
 {
-    char list[1024] = "", name[RULES_MAX_ZONE_NAME + 2];
+    char list[400] = "", name[RULES_MAX_ZONE_NAME + 2];
     snprintf(d->zones, sizeof(d->zones), "[");
     join(d->zones, sizeof(d->zones) - 1, RULES_MAX_ZONES + extra, zone_item);
     snprintf(d->zones + strlen(d->zones), 2, "]");
