@@ -9,7 +9,8 @@
  *       status INPROGRESS|COMPLETED, expiration, in_progress_expiration (epoch ms)
  *   <fn>#cooldown#<stream>#<name>   last_alert_ms, frame (the record id that alerted),
  *       suppressed (matches held back since), carried (what the last alert carried)
- *   <fn>#seen#<stream>#<name>       boxes that alerted: "left,top,width,height,seen_ms;..."
+ *   <fn>#seen#<stream>#<name>       boxes that alerted: "left,top,width,height,seen_ms;...",
+ *       version (each write n -> n + 1, conditional on n)
  *   <fn>#snooze#<stream>            until_ms
  *
  * Every write that decides something is conditional. DynamoDB failing after the client's
@@ -73,18 +74,32 @@ int pl_state_snooze_request(struct pl_job *job, const cJSON *event, struct lk_bu
 void pl_state_cooldown(struct pl_job *job, const char *stream, const char *name,
                        const struct pl_claim *claim, int *taken, long long *carried);
 
-/* Boxes of one stream and name that alerted, with when each was last seen. */
+/* Boxes of one stream and name that alerted, with when each was last seen, and the version
+ * of the item they were read from (0: no item). */
 struct pl_seen {
     size_t count;
     struct rek_box boxes[PL_SEEN_MAX];
     long long seen_ms[PL_SEEN_MAX];
+    long long version;
 };
 /* Reads "l,t,w,h,ms;..." (outside bytes: at most PL_SEEN_MAX boxes are kept, a malformed
  * entry ends the list). */
 void pl_state_parse_seen(const char *text, struct pl_seen *out);
 void pl_state_seen_load(struct pl_job *job, const char *stream, const char *name,
                         struct pl_seen *out);
+/* Saves seen (its boxes as the next version) with a conditional PutItem: it succeeds only
+ * if the item is still the version seen was loaded from. When another invocation wrote in
+ * between, its boxes are merged with seen's (pl_state_seen_merge) and the write retried, a
+ * few times: concurrent invocations never drop each other's boxes, so a parked object is not
+ * forgotten and alerted again. What stays a race is the decision: two invocations that read
+ * the list before either saved may both take the same new box for moving and both alert;
+ * with COOLDOWN_S on, the cooldown (a conditional write of its own) lets only one of them
+ * publish, so the race costs at most one extra alert per name only when COOLDOWN_S is 0. */
 void pl_state_seen_save(struct pl_job *job, const char *stream, const char *name,
                         const struct pl_seen *seen);
+/* Adds mine's boxes to into: a box overlapping one of into (IoU >= RULES_STATIONARY_IOU)
+ * refreshes its time; a new one is added, or when into is full replaces the box seen
+ * longest ago if it is older. into->version is kept. */
+void pl_state_seen_merge(struct pl_seen *into, const struct pl_seen *mine);
 
 #endif

@@ -55,7 +55,7 @@ static unsigned keep_in_zones(struct boxes *b, const struct rules_zones *zones, 
  * added to seen with now so that they are remembered if the frame alerts. */
 static size_t moving(struct boxes *b, struct pl_seen *seen, long long now_ms, long window_ms)
 {
-    struct pl_seen fresh = {0};
+    struct pl_seen fresh = {.version = seen->version};
     for (size_t k = 0; k < seen->count; k++)
         if (seen->seen_ms[k] >= now_ms - window_ms) {
             fresh.boxes[fresh.count] = seen->boxes[k];

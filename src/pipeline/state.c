@@ -12,10 +12,14 @@
 #include "lookout/dynamodb.h"
 #include "lookout/hash.h"
 #include "lookout/log.h"
+#include "lookout/rules.h"
 #include "lookout/state.h"
 
 /* Items outlive what they hold by this much, so the TTL sweep never races a read. */
 #define STATE_TTL_MARGIN_S 3600
+/* Writers of one stream's seen list that keep losing to others give up after this many
+ * merges: the boxes they would add then alert once more at worst. */
+#define SEEN_ATTEMPTS 4
 
 static const char *const WHY_NAMES[PL_WHY_COUNT] = {
     "duplicate", "cooldown", "stationary", "outsideZones", "tooSmall", "snoozed", "still"};
@@ -301,6 +305,14 @@ void pl_state_parse_seen(const char *text, struct pl_seen *out)
     }
 }
 
+/* The boxes and version of a seen item (an absent item is version 0). */
+static void read_seen(const struct ddb_item *item, struct pl_seen *out)
+{
+    pl_state_parse_seen(ddb_item_s(item, "boxes"), out);
+    if (ddb_item_n(item, "version", &out->version) != 0)
+        out->version = 0;
+}
+
 void pl_state_seen_load(struct pl_job *job, const char *stream, const char *name,
                         struct pl_seen *out)
 {
@@ -314,8 +326,75 @@ void pl_state_seen_load(struct pl_job *job, const char *stream, const char *name
     if (state_send(job, "GetItem", request(job, "Key", id), "Item", &item, &e) != LK_OK)
         warn("GetItem", id, &e);
     else
-        pl_state_parse_seen(ddb_item_s(&item, "boxes"), out);
+        read_seen(&item, out);
     ddb_item_cleanup(&item);
+}
+
+void pl_state_seen_merge(struct pl_seen *into, const struct pl_seen *mine)
+{
+    for (size_t i = 0; i < mine->count; i++) {
+        size_t k = 0, oldest = 0;
+        while (k < into->count &&
+               rules_iou(&into->boxes[k], &mine->boxes[i]) < RULES_STATIONARY_IOU)
+            k++;
+        if (k == into->count && into->count < PL_SEEN_MAX) {
+            into->boxes[into->count] = mine->boxes[i];
+            into->seen_ms[into->count++] = mine->seen_ms[i];
+            continue;
+        }
+        if (k == into->count) { /* full: the box seen longest ago makes room */
+            for (k = 1; k < into->count; k++)
+                oldest = into->seen_ms[k] < into->seen_ms[oldest] ? k : oldest;
+            k = oldest;
+            if (into->seen_ms[k] >= mine->seen_ms[i])
+                continue;
+            into->boxes[k] = mine->boxes[i];
+        }
+        if (mine->seen_ms[i] > into->seen_ms[k])
+            into->seen_ms[k] = mine->seen_ms[i];
+    }
+}
+
+static void format_seen(const struct pl_seen *seen, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < seen->count && n < cap; i++) {
+        const struct rek_box *b = &seen->boxes[i];
+        n += (size_t)snprintf(out + n, cap - n, "%s%.5f,%.5f,%.5f,%.5f,%lld", i ? ";" : "",
+                              b->left, b->top, b->width, b->height, seen->seen_ms[i]);
+    }
+}
+
+/* Writes seen as version seen->version + 1 if the item is still at seen->version; on
+ * LK_AWS_CONDITION_FAILED, *now is the item another invocation wrote in between. */
+static int put_seen(struct pl_job *job, const char *id, const struct pl_seen *seen,
+                    struct pl_seen *now, struct lk_error *err)
+{
+    static const char *const new_names[] = {"#id", "id", NULL};
+    static const char *const next_names[] = {"#version", "version", NULL};
+    char boxes[PL_SEEN_MAX * 128];
+    format_seen(seen, boxes, sizeof(boxes));
+    cJSON *r = request(job, "Item", id);
+    cJSON *item = cJSON_GetObjectItemCaseSensitive(r, "Item");
+    cJSON_AddItemToObject(item, "boxes", ddb_attr_s(boxes));
+    cJSON_AddItemToObject(item, "version", ddb_attr_n(seen->version + 1));
+    cJSON_AddItemToObject(item, "expiration",
+                          ddb_attr_n(clock_now_ms() / 1000 + job->settings->stationary_s +
+                                     STATE_TTL_MARGIN_S));
+    cJSON_AddStringToObject(r, "ConditionExpression",
+                            seen->version ? "#version = :version" : "attribute_not_exists(#id)");
+    add_names(r, seen->version ? next_names : new_names);
+    if (seen->version)
+        cJSON_AddItemToObject(cJSON_AddObjectToObject(r, "ExpressionAttributeValues"), ":version",
+                              ddb_attr_n(seen->version));
+    cJSON_AddStringToObject(r, "ReturnValuesOnConditionCheckFailure", "ALL_OLD");
+    struct ddb_item old;
+    int rc = state_send(job, "PutItem", r, NULL, &old, err);
+    if (rc == LK_AWS_CONDITION_FAILED)
+        read_seen(&old, now);
+    ddb_item_cleanup(&old);
+    return rc;
 }
 
 void pl_state_seen_save(struct pl_job *job, const char *stream, const char *name,
@@ -323,22 +402,19 @@ void pl_state_seen_save(struct pl_job *job, const char *stream, const char *name
 {
     if (!pl_state_on(job) || job->settings->stationary_s == 0)
         return;
-    char id[PL_STATE_KEY_MAX], boxes[PL_SEEN_MAX * 128] = "";
-    size_t n = 0;
-    for (size_t i = 0; i < seen->count && n < sizeof(boxes); i++) {
-        const struct rek_box *b = &seen->boxes[i];
-        n += (size_t)snprintf(boxes + n, sizeof(boxes) - n, "%s%.5f,%.5f,%.5f,%.5f,%lld",
-                              i ? ";" : "", b->left, b->top, b->width, b->height,
-                              seen->seen_ms[i]);
-    }
+    char id[PL_STATE_KEY_MAX];
     item_id(job, "seen", stream, name, id);
-    cJSON *r = request(job, "Item", id);
-    cJSON *item = cJSON_GetObjectItemCaseSensitive(r, "Item");
-    cJSON_AddItemToObject(item, "boxes", ddb_attr_s(boxes));
-    cJSON_AddItemToObject(item, "expiration",
-                          ddb_attr_n(clock_now_ms() / 1000 + job->settings->stationary_s +
-                                     STATE_TTL_MARGIN_S));
+    struct pl_seen mine = *seen, theirs;
     struct lk_error e = {0};
-    if (state_send(job, "PutItem", r, NULL, NULL, &e) != LK_OK)
+    int rc = LK_AWS_CONDITION_FAILED;
+    for (int attempt = 0; rc == LK_AWS_CONDITION_FAILED && attempt < SEEN_ATTEMPTS; attempt++) {
+        memset(&theirs, 0, sizeof(theirs));
+        rc = put_seen(job, id, &mine, &theirs, &e);
+        if (rc == LK_AWS_CONDITION_FAILED) {
+            pl_state_seen_merge(&theirs, &mine);
+            mine = theirs;
+        }
+    }
+    if (rc != LK_OK)
         warn("PutItem", id, &e);
 }

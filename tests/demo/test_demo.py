@@ -23,13 +23,19 @@ def run_demo(*args):
 
 
 def blocks(out):
-    """{sample file: the lines printed for it}."""
+    """{sample file: the lines printed for it}, for the samples before the alert-state part."""
     found = {}
-    for part in re.split(r"\n(?=\[\d+/\d+\] )", out)[1:]:
+    for part in re.split(r"\n(?=\[\d+/\d+\] )", out.split("\nAlert state:", 1)[0])[1:]:
         head = part.split("\n", 1)[0]
         name = head.split()[1]
         found[name] = part.split("\nSummary\n", 1)[0]
     return found
+
+
+def state_blocks(out):
+    """The lines printed for each event of the alert-state part, in order."""
+    part = out.split("\nAlert state:", 1)[1].split("\nSummary\n", 1)[0]
+    return re.split(r"\n(?=\[\d+/\d+\] )", part)[1:]
 
 
 class DemoTest(unittest.TestCase):
@@ -98,12 +104,32 @@ class DemoTest(unittest.TestCase):
         self.assertRegex(text, r"labels  Person 99\.\d%")
         self.assertRegex(text, r"\(ok, \d+ bytes\)")
 
-    def test_summary_counts_events_frames_alerts_and_failures(self):
-        self.assertIn("| s3-put.json | s3 | 1 | 1 | ok |", self.out)
-        self.assertIn("| s3-test-event.json | s3-test | 0 | 0 | ok |", self.out)
-        self.assertRegex(self.out, r"\nevents 8, frames 8, alerts 6, failures 0, time per "
+    def test_summary_counts_events_frames_alerts_suppressed_and_failures(self):
+        self.assertIn("| s3-put.json | s3 | 1 | 1 | - | ok |", self.out)
+        self.assertIn("| s3-test-event.json | s3-test | 0 | 0 | - | ok |", self.out)
+        self.assertIn("| s3-put.json | s3 | 0 | 0 | duplicate 1 | ok |", self.out)
+        self.assertIn("| sns-kvs-fragment.json | sns | 2 | 0 | cooldown 1 | ok |", self.out)
+        self.assertRegex(self.out, r"\nevents 11, frames 11, alerts 7, failures 0, time per "
                                    r"invoke median [\d.]+ ms")
+        self.assertIn("\nsuppressed duplicate 1, cooldown 1\n", self.out)
         self.assertNotIn("problem:", self.out)
+
+    def test_state_table_suppresses_a_redelivery_and_holds_back_a_match_in_the_cooldown(self):
+        self.assertIn("\nAlert state: a second bootstrap with STATE_TABLE=", self.out)
+        first, again, cooled = state_blocks(self.out)
+        self.assertIn("s3-put.json", first.split("\n", 1)[0])
+        self.assertIn("dynamodb PutItem", first)
+        self.assertRegex(first, r"alert    Person\b[^\n]* detected on front-door\n")
+        # The redelivery is answered from the table: no Rekognition call, no alert.
+        self.assertIn("s3-put.json", again.split("\n", 1)[0])
+        self.assertIn('"duplicate":1', again)
+        self.assertNotIn("rekognition", again)
+        self.assertIn("alert    none", again)
+        # Another Person on the stream inside COOLDOWN_S is labelled, then held back.
+        self.assertIn("sns-kvs-fragment.json", cooled.split("\n", 1)[0])
+        self.assertIn("rekognition DetectLabels", cooled)
+        self.assertIn('"cooldown":1', cooled)
+        self.assertIn("alert    none", cooled)
 
 
 class DemoFailureTest(unittest.TestCase):

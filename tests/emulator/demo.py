@@ -5,7 +5,9 @@ Starts the local AWS emulators (S3, Rekognition, SNS, Kinesis Video) and the loc
 Runtime API in this process, uploads the sample images with the KVS metadata the samples
 imply, runs the bootstrap under the Runtime API, sends it the sample events of events/, and
 prints what the function answered, every alert it published (subject, labels, link) and a
-summary. Everything it started is stopped at the end, on Ctrl-C and on errors. The exit code
+summary. Then a second bootstrap, with STATE_TABLE on an emulated DynamoDB table, shows the
+alert state at work: a redelivered event suppressed as a duplicate and a cooldown holding back
+a second match on the same stream; the summary counts what was suppressed and why. Everything it started is stopped at the end, on Ctrl-C and on errors. The exit code
 is 0 when every event was answered with a response, 1 otherwise.
 
 Usage: python3 tests/emulator/demo.py [--build-dir build] [--labels Person,Animal,Vehicle]
@@ -70,6 +72,15 @@ SAMPLES = [
 ]
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", ": runtime error: ")
 SERVICES = ("s3", "rekognition", "sns", "kinesisvideo", "kinesis-video-archived-media")
+# With STATE_TABLE: a Person alerts, the same event redelivered is a duplicate, and another
+# Person frame of the stream within COOLDOWN_S is held back. Its Person stands where the
+# first one did, so the stationary rule (which comes first) is off to show the cooldown.
+STATE_ENV = {"STATE_TABLE": "kvs-lookout-demo-state", "COOLDOWN_S": "60", "STATIONARY_S": "0"}
+STATE_SAMPLES = [
+    ("s3-put.json", "S3 image, with STATE_TABLE"),
+    ("s3-put.json", "the same event redelivered"),
+    ("sns-kvs-fragment.json", "another Person on front-door, inside COOLDOWN_S"),
+]
 
 
 class Interrupted(Exception):
@@ -107,10 +118,10 @@ def set_up(emu):
     return emu.create_topic(ALERT_TOPIC)
 
 
-def bootstrap_env(emu, api, topic_arn, labels):
+def bootstrap_env(emu, topic_arn, labels):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "_X_AMZN"))}
     env.update(emu.env)
-    env.update(AWS_LAMBDA_RUNTIME_API=api.address, ALERT_TOPIC_ARN=topic_arn,
+    env.update(ALERT_TOPIC_ARN=topic_arn,
                SNAPSHOT_BUCKET=BUCKET, ALERT_LABELS=labels, AWS_LAMBDA_LOG_LEVEL="WARN",
                AWS_LAMBDA_FUNCTION_NAME="kvs-lookout", AWS_LAMBDA_FUNCTION_MEMORY_SIZE="128")
     return env
@@ -184,15 +195,22 @@ def send(api, proc, name, payload):
     return inv
 
 
-def run_events(emu, api, proc, samples, out, save_dir=None):
+def held_back(resp):
+    """The response's non-zero suppressed counts, as "duplicate 1, cooldown 2" (or "-")."""
+    counts = resp.get("suppressed") if isinstance(resp.get("suppressed"), dict) else {}
+    return ", ".join("%s %d" % (k, v) for k, v in counts.items() if v) or "-"
+
+
+def run_events(emu, api, proc, samples, out, first=1, total=None, save_dir=None):
     """Sends each sample and prints what happened; returns one summary row per event."""
     rows = []
-    for i, (name, what) in enumerate(samples, 1):
+    total = total or len(samples)
+    for i, (name, what) in enumerate(samples, first):
         with open(os.path.join(EVENTS_DIR, name), "rb") as f:
             payload = f.read()
         seen_calls, seen_pubs = len(emu.calls()), len(emu.published())
         inv = send(api, proc, name, payload)
-        out.write("\n[%d/%d] %s  (%s)\n" % (i, len(samples), name, what))
+        out.write("\n[%d/%d] %s  (%s)\n" % (i, total, name, what))
         out.write("    answer   %s\n" % answer_text(inv))
         calls = emu.calls()[seen_calls:]
         ops = ", ".join("%s %s%s" % (c["service"], c["operation"],
@@ -213,6 +231,7 @@ def run_events(emu, api, proc, samples, out, save_dir=None):
         rt = inv.round_trip_s
         rows.append({"event": name, "route": resp.get("route", "-"),
                      "frames": int(resp.get("frames", 0) or 0), "alerts": len(pubs),
+                     "held": held_back(resp), "suppressed": resp.get("suppressed") or {},
                      "ok": inv.outcome == "response",
                      "ms": rt * 1000 if rt is not None else None})
         out.flush()
@@ -223,11 +242,11 @@ def run_events(emu, api, proc, samples, out, save_dir=None):
 
 def print_summary(out, rows, total, problems):
     out.write("\nSummary\n\n")
-    out.write("| event | route | frames | alerts | result | ms |\n")
-    out.write("| --- | --- | ---: | ---: | --- | ---: |\n")
+    out.write("| event | route | frames | alerts | suppressed | result | ms |\n")
+    out.write("| --- | --- | ---: | ---: | --- | --- | ---: |\n")
     for r in rows:
-        out.write("| %s | %s | %d | %d | %s | %s |\n"
-                  % (r["event"], r["route"], r["frames"], r["alerts"],
+        out.write("| %s | %s | %d | %d | %s | %s | %s |\n"
+                  % (r["event"], r["route"], r["frames"], r["alerts"], r["held"],
                      "ok" if r["ok"] else "FAILED",
                      "%.1f" % r["ms"] if r["ms"] is not None else "-"))
     times = [r["ms"] for r in rows if r["ms"] is not None]
@@ -236,6 +255,12 @@ def print_summary(out, rows, total, problems):
               % (total, sum(r["frames"] for r in rows), sum(r["alerts"] for r in rows), failures,
                  "median %.1f ms, max %.1f ms" % (statistics.median(times), max(times))
                  if times else "-"))
+    held = {}
+    for r in rows:
+        for why, n in r["suppressed"].items():
+            held[why] = held.get(why, 0) + n
+    out.write("suppressed %s\n" % (", ".join("%s %d" % (k, v) for k, v in held.items() if v)
+                                   or "none"))
     for p in problems:
         out.write("problem: %s\n" % p)
     return failures
@@ -252,36 +277,17 @@ def stop_bootstrap(api, proc):
         return None
 
 
-def demo(args, out):
-    binary = os.path.join(args.build_dir, "bootstrap")
-    if not os.access(binary, os.X_OK):
-        out.write("demo: %s is missing: run `make build` first\n" % binary)
-        return 1
-    chosen = set(args.events)
-    samples = [(n, w) for n, w, _, _ in SAMPLES if not chosen or n in chosen]
-    wrapper = shlex.split(os.environ.get("LOOKOUT_BOOTSTRAP_WRAPPER", ""))
-    problems = []
-    t0 = time.monotonic()
-    emu = AwsEmulator()
+def run_bootstrap(cmd, env, samples, emu, out, problems, first, total, save_dir=None):
+    """One bootstrap under its own Runtime API: sends samples, stops it, and adds what went
+    wrong to problems; returns (summary rows, its stderr)."""
     api = RuntimeAPI(record_bodies=True)
     proc = None
-    logs = None
+    logs = tempfile.TemporaryFile()
     try:
-        emu.start()
         api.start()
-        topic = set_up(emu)
-        out.write("kvs-lookout demo: emulators and Runtime API up in %.2f s\n"
-                  % (time.monotonic() - t0))
-        for svc in SERVICES:
-            out.write("    %-29s %s\n" % (svc, emu.endpoints[svc]))
-        out.write("    %-29s %s\n" % ("lambda runtime api", api.address))
-        out.write("    bucket %s, stream %s, alerts to %s, ALERT_LABELS=%s\n"
-                  % (BUCKET, STREAM, topic, args.labels))
-        logs = tempfile.TemporaryFile()
-        proc = subprocess.Popen(wrapper + [binary], env=bootstrap_env(emu, api, topic, args.labels),
-                                stdin=subprocess.DEVNULL, stdout=logs, stderr=logs)
-        rows = run_events(emu, api, proc, samples, out,
-                          os.path.join(args.build_dir, "demo"))
+        env = dict(env, AWS_LAMBDA_RUNTIME_API=api.address)
+        proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=logs, stderr=logs)
+        rows = run_events(emu, api, proc, samples, out, first, total, save_dir)
         if api.init_errors:
             problems.append("init error: %s" % api.init_errors[0].body.decode("utf-8", "replace"))
         early = proc.poll()
@@ -301,12 +307,52 @@ def demo(args, out):
         text = logs.read().decode("utf-8", "replace")
         if any(m in text for m in SANITIZER_MARKS):
             problems.append("the bootstrap's stderr reports memory or undefined-behaviour errors")
+        return rows, text
+    finally:
+        if proc is not None:
+            stop_bootstrap(api, proc)
+        api.stop()
+        logs.close()
+
+
+def demo(args, out):
+    binary = os.path.join(args.build_dir, "bootstrap")
+    if not os.access(binary, os.X_OK):
+        out.write("demo: %s is missing: run `make build` first\n" % binary)
+        return 1
+    chosen = set(args.events)
+    samples = [(n, w) for n, w, _, _ in SAMPLES if not chosen or n in chosen]
+    state_samples = [] if chosen else STATE_SAMPLES
+    total = len(samples) + len(state_samples)
+    cmd = shlex.split(os.environ.get("LOOKOUT_BOOTSTRAP_WRAPPER", "")) + [binary]
+    problems = []
+    t0 = time.monotonic()
+    emu = AwsEmulator()
+    try:
+        emu.start()
+        topic = set_up(emu)
+        out.write("kvs-lookout demo: emulators up in %.2f s\n" % (time.monotonic() - t0))
+        for svc in SERVICES + ("dynamodb",):
+            out.write("    %-29s %s\n" % (svc, emu.endpoints[svc]))
+        out.write("    bucket %s, stream %s, alerts to %s, ALERT_LABELS=%s\n"
+                  % (BUCKET, STREAM, topic, args.labels))
+        env = bootstrap_env(emu, topic, args.labels)
+        save_dir = os.path.join(args.build_dir, "demo")
+        rows, text = run_bootstrap(cmd, env, samples, emu, out, problems, 1, total, save_dir)
+        if state_samples and len(rows) == len(samples):
+            emu.create_state_table(STATE_ENV["STATE_TABLE"])
+            out.write("\nAlert state: a second bootstrap with %s (DynamoDB)\n"
+                      % ", ".join("%s=%s" % kv for kv in STATE_ENV.items()))
+            more, more_text = run_bootstrap(cmd, dict(env, **STATE_ENV), state_samples, emu, out,
+                                            problems, len(samples) + 1, total, save_dir)
+            rows += more
+            text += more_text
         if args.logs or problems:
             out.write("\nbootstrap stderr:\n%s" % (text or "(empty)\n"))
         unsigned = [c for c in emu.calls() if not c["signature_ok"]]
         if unsigned:
             problems.append("%d AWS calls were not signed correctly" % len(unsigned))
-        failures = print_summary(out, rows, len(samples), problems)
+        failures = print_summary(out, rows, total, problems)
         return 1 if failures or problems else 0
     except (Interrupted, KeyboardInterrupt) as e:
         out.write("\ndemo: interrupted (%s); stopping\n" % (e or "Ctrl-C"))
@@ -315,12 +361,7 @@ def demo(args, out):
         out.write("\ndemo: %s\n" % e)
         return 1
     finally:
-        if proc is not None:
-            stop_bootstrap(api, proc)
-        api.stop()
         emu.stop()
-        if logs is not None:
-            logs.close()
 
 
 def main(argv=None):

@@ -153,7 +153,13 @@ class IdempotencyTest(StateCase):
         procs = [subprocess.Popen(WRAPPER + [BOOTSTRAP, "--event", "-"], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   env=self.env(STATE_TABLE=TABLE)) for _ in range(2)]
-        outs = [p.communicate(event, timeout=RUN_TIMEOUT_S) for p in procs]
+        # Both get the event before either is waited on, so their work overlaps.
+        for p in procs:
+            p.stdin.write(event)
+            p.stdin.close()
+        outs = [(p.stdout.read(), p.stderr.read()) for p in procs]
+        for p in procs:
+            p.wait(timeout=RUN_TIMEOUT_S)
         self.assertEqual(len(self.alerts()), 1)
         bodies = [json.loads(o[0]) for o in outs]
         failed = [b for b in bodies if "errorType" in b]
@@ -207,6 +213,40 @@ class StationaryTest(StateCase):
         moved = self.run_state(self.event(self.image(answer=person_label((0.05, 0.1, 0.2, 0.3)))),
                                **env)
         self.assertEqual(moved.body["alerts"], 1)
+
+    def test_two_writers_of_the_seen_list_keep_each_others_boxes(self):
+        """Two processes on two new objects read the list before either saves it (their
+        Publish is held up): the conditional write makes the loser merge and write again."""
+        env = dict(STATE_TABLE=TABLE, COOLDOWN_S=0)
+        self.run_state(self.event(self.image(answer=person_label((0.05, 0.1, 0.2, 0.3)))), **env)
+        events = [json.dumps(self.event(self.image(answer=person_label(box)))).encode()
+                  for box in ((0.40, 0.40, 0.20, 0.30), (0.75, 0.60, 0.20, 0.30))]
+        self.emu.fault("sns", "Publish", delay_s=1.0, times=2)
+        procs = [subprocess.Popen(WRAPPER + [BOOTSTRAP, "--event", "-"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  env=self.env(**env)) for _ in events]
+        for p, e in zip(procs, events):  # both start before either is waited for
+            p.stdin.write(e)
+            p.stdin.close()
+        for p in procs:
+            p.wait(timeout=RUN_TIMEOUT_S)
+        outs = [(p.stdout.read(), p.stderr.read()) for p in procs]
+        for p in procs:
+            p.stdout.close()
+            p.stderr.close()
+        self.assertEqual([p.returncode for p in procs], [0, 0], outs)
+        self.assertEqual(len(self.alerts()), 3)
+        saves = [c for c in self.emu.calls("dynamodb", "PutItem")
+                 if c["params"]["Item"]["id"]["S"].startswith(FN + "#seen#")]
+        self.assertIn(400, [c["status"] for c in saves])  # one write lost the race
+        item = self.ddb.get_item(TableName=TABLE,
+                                 Key={"id": {"S": FN + "#seen#front-door#Person"}})["Item"]
+        self.assertEqual(len(item["boxes"]["S"].split(";")), 3, item)
+        self.assertEqual(item["version"]["N"], "3")
+        # All three are remembered: none of them alerts again.
+        for box in ((0.05, 0.1, 0.2, 0.3), (0.40, 0.40, 0.20, 0.30), (0.75, 0.60, 0.20, 0.30)):
+            run = self.run_state(self.event(self.image(answer=person_label(box))), **env)
+            self.assertEqual(self.held(run), {"stationary": 1}, box)
 
     def test_off_alerts_every_time(self):
         box = (0.40, 0.40, 0.20, 0.30)

@@ -14,7 +14,9 @@
 static const char *const VARS[] = {
     "ALERT_TOPIC_ARN", "ALERT_LABELS",    "MIN_CONFIDENCE",    "MAX_LABELS",
     "PRESIGN_TTL_S",   "SNAPSHOT_BUCKET", "SNAPSHOT_PREFIX",   "KVS_WINDOW_MS",
-    "KVS_SAMPLING_MS", "KVS_MAX_FRAMES",  "MOTION_MIN_CHANGE",
+    "KVS_SAMPLING_MS", "KVS_MAX_FRAMES",  "MOTION_MIN_CHANGE", "STATE_TABLE",
+    "IDEMPOTENCY_TTL_S", "COOLDOWN_S",    "STATIONARY_S",      "MIN_BOX_AREA",
+    "ZONES",           "AWS_LAMBDA_FUNCTION_NAME",
 };
 
 static int clean_env(void **state)
@@ -109,6 +111,74 @@ static void names_the_variable_at_fault(void **state)
     assert_string_equal(e.message, "ALERT_TOPIC_ARN is not set");
 }
 
+static void state_and_rule_defaults(void **state)
+{
+    (void)state;
+    struct pl_settings s;
+    struct lk_error e;
+    assert_int_equal(pl_settings_from_env(&s, &e), LK_OK);
+    assert_null(s.state_table); /* stateless */
+    assert_null(s.zones);
+    assert_int_equal(s.idempotency_ttl_s, 86400);
+    assert_int_equal(s.cooldown_s, 60);
+    assert_int_equal(s.stationary_s, 3600);
+    assert_float_equal(s.min_box_area, 0, 0);
+    pl_settings_cleanup(&s);
+}
+
+static void state_and_rule_ranges(void **state)
+{
+    (void)state;
+    static const char *const good[][2] = {
+        {"STATE_TABLE", "kvs-lookout.state_1"}, {"IDEMPOTENCY_TTL_S", "60"},
+        {"IDEMPOTENCY_TTL_S", "31536000"},      {"COOLDOWN_S", "0"},
+        {"COOLDOWN_S", "86400"},                {"STATIONARY_S", "0"},
+        {"STATIONARY_S", "604800"},             {"MIN_BOX_AREA", "0.015"},
+        {"MIN_BOX_AREA", "1"},                  {"ZONES", ""},
+    };
+    static const char *const bad[][2] = {
+        {"STATE_TABLE", "ab"},          {"STATE_TABLE", "my table"},
+        {"IDEMPOTENCY_TTL_S", "59"},    {"IDEMPOTENCY_TTL_S", "31536001"},
+        {"COOLDOWN_S", "-1"},           {"COOLDOWN_S", "86401"},
+        {"COOLDOWN_S", "60s"},          {"STATIONARY_S", "604801"},
+        {"STATIONARY_S", "1e3"},        {"MIN_BOX_AREA", "-0.1"},
+        {"MIN_BOX_AREA", "1.01"},       {"MIN_BOX_AREA", "nan"},
+        {"ZONES", "porch"},             {"ZONES", "[{\"name\":\"a\"}]"},
+    };
+    struct pl_settings s;
+    struct lk_error e;
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        clean_env(NULL);
+        setenv(good[i][0], good[i][1], 1);
+        if (pl_settings_from_env(&s, &e) != LK_OK)
+            fail_msg("%s=%s refused: %s", good[i][0], good[i][1], e.message);
+        pl_settings_cleanup(&s);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        clean_env(NULL);
+        setenv(bad[i][0], bad[i][1], 1);
+        if (pl_settings_from_env(&s, &e) != LK_CONFIG || !strstr(e.message, bad[i][0]))
+            fail_msg("%s=%s: \"%s\"", bad[i][0], bad[i][1], e.message);
+    }
+}
+
+static void zones_are_read_once(void **state)
+{
+    (void)state;
+    struct pl_settings s;
+    struct lk_error e;
+    setenv("ZONES", "[{\"name\":\"porch\",\"polygon\":[[0,0.5],[1,0.5],[1,1]]}]", 1);
+    assert_int_equal(pl_settings_from_env(&s, &e), LK_OK);
+    assert_non_null(s.zones);
+    assert_int_equal(s.zones->count, 1);
+    assert_string_equal(s.zones->zones[0].name, "porch");
+    pl_settings_cleanup(&s);
+    assert_null(s.zones);
+    setenv("ZONES", "[{\"name\":\"porch\",\"polygon\":[[0,0.5],[1,0.5],[1,2]]}]", 1);
+    assert_int_equal(pl_settings_from_env(&s, &e), LK_CONFIG);
+    assert_string_equal(e.message, "ZONES[0].polygon[2]: x and y must be numbers from 0 to 1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -116,6 +186,9 @@ int main(void)
         cmocka_unit_test_setup(defaults, clean_env),
         cmocka_unit_test_setup(presign_ttl_is_capped_at_six_hours, clean_env),
         cmocka_unit_test_setup(names_the_variable_at_fault, clean_env),
+        cmocka_unit_test_setup(state_and_rule_defaults, clean_env),
+        cmocka_unit_test_setup(state_and_rule_ranges, clean_env),
+        cmocka_unit_test_setup(zones_are_read_once, clean_env),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
