@@ -8,6 +8,7 @@
 
 #include "lookout/hash.h"
 #include "lookout/log.h"
+#include "lookout/rules.h"
 #include "lookout/s3.h"
 #include "lookout/snapshot.h"
 #include "lookout/store_key.h"
@@ -19,6 +20,7 @@
 /* What the picture shows, in the font's ASCII. */
 struct drawing {
     struct img_snapshot_box boxes[MAX_BOXES];
+    struct rek_box seen[MAX_BOXES]; /* each outline's box, as Rekognition gave it */
     char tags[MAX_BOXES][TAG_MAX];
     size_t box_count;
     struct img_snapshot_zone zones[RULES_MAX_ZONES];
@@ -27,14 +29,35 @@ struct drawing {
     const char *line_ptrs[2];
 };
 
-static void add_label_boxes(struct drawing *d, const struct rek_label *l)
+/* Rekognition often locates one thing under several names (Person, Woman) with nearly the
+ * same box; those share one outline whose tag names each, most confident first. */
+#define SAME_BOX_IOU 0.9
+
+static struct img_snapshot_box *same_box(struct drawing *d, const struct rek_box *box,
+                                         const struct rek_box *seen)
+{
+    for (size_t i = 0; i < d->box_count; i++)
+        if (rules_iou(&seen[i], box) >= SAME_BOX_IOU)
+            return &d->boxes[i];
+    return NULL;
+}
+
+static void add_label_boxes(struct drawing *d, const struct rek_label *l, struct rek_box *seen)
 {
     char name[TAG_MAX - 8];
     if (!alert_ascii(l->name, name, sizeof(name)))
         memcpy(name, "Object", 7);
     for (size_t i = 0; i < l->instance_count && d->box_count < MAX_BOXES; i++) {
         const struct rek_instance *x = &l->instances[i];
-        struct img_snapshot_box *b = &d->boxes[d->box_count];
+        struct img_snapshot_box *b = same_box(d, &x->box, seen);
+        if (b) {
+            char *tag = d->tags[b - d->boxes];
+            size_t used = strlen(tag);
+            snprintf(tag + used, TAG_MAX - used, ", %s %.0f%%", name, x->confidence);
+            continue;
+        }
+        b = &d->boxes[d->box_count];
+        seen[d->box_count] = x->box;
         snprintf(d->tags[d->box_count], TAG_MAX, "%s %.0f%%", name, x->confidence);
         *b = (struct img_snapshot_box){x->box.left, x->box.top, x->box.width, x->box.height,
                                        d->tags[d->box_count], img_snapshot_color(l->name)};
@@ -119,7 +142,7 @@ static int draw(const struct pl_job *job, const struct pl_frame *frame, long lon
     if (!d)
         return err_set(err, LK_NOMEM, "snapshot: out of memory");
     for (size_t i = 0; i < match->label_count; i++)
-        add_label_boxes(d, match->labels[i]);
+        add_label_boxes(d, match->labels[i], d->seen);
     add_zones(d, job->settings->zones);
     add_strip(d, frame->stream_name, frame_ms, match);
     struct img_snapshot_spec spec = {
