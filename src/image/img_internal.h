@@ -50,6 +50,7 @@ struct img_resampler {
     unsigned *xmap;     /* source column -> destination column */
     uint32_t *colcount; /* source columns per destination column */
     uint64_t *sums;     /* one destination row of sums */
+    double *inv;        /* 1 / colcount */
     unsigned band;      /* destination row being summed */
     unsigned band_rows; /* source rows summed into it */
     unsigned char *out; /* dst_w * dst_h * channels; handed over by finish */

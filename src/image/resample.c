@@ -22,6 +22,7 @@ void img_resampler_cleanup(struct img_resampler *r)
     free(r->xmap);
     free(r->colcount);
     free(r->sums);
+    free(r->inv);
     free(r->out);
     memset(r, 0, sizeof(*r));
 }
@@ -43,8 +44,9 @@ int img_resampler_init(struct img_resampler *r, unsigned src_w, unsigned src_h, 
     r->xmap = malloc((size_t)src_w * sizeof(*r->xmap));
     r->colcount = calloc(dst_w, sizeof(*r->colcount));
     r->sums = calloc((size_t)dst_w * channels, sizeof(*r->sums));
+    r->inv = malloc((size_t)dst_w * sizeof(*r->inv));
     r->out = calloc(1, (size_t)out_bytes);
-    if (!r->xmap || !r->colcount || !r->sums || !r->out) {
+    if (!r->xmap || !r->colcount || !r->sums || !r->inv || !r->out) {
         img_resampler_cleanup(r);
         return err_set(err, LK_NOMEM, "out of memory scaling an image");
     }
@@ -52,7 +54,32 @@ int img_resampler_init(struct img_resampler *r, unsigned src_w, unsigned src_h, 
         r->xmap[x] = (unsigned)((unsigned long long)x * dst_w / src_w);
         r->colcount[r->xmap[x]]++;
     }
+    for (unsigned x = 0; x < dst_w; x++)
+        r->inv[x] = 1.0 / r->colcount[x];
     return LK_OK;
+}
+
+/* Each output is (sum + n/2) / n for the n = columns x rows source samples of its box. A
+ * double holds the sum exactly and 1/columns * 1/rows to within 2^-51, so the quotient
+ * (under 256) is off by under 2^-43; a quotient that is not whole sits at least
+ * 1/n >= 2^-27 below the next integer, so adding 2^-40 and truncating gives the integer
+ * division's answer without a division per sample. */
+#define QUOTIENT_NUDGE (1.0 / (1ull << 40))
+
+/* The channel count is a constant in each caller, so the compiler unrolls the inner loops. */
+static inline void flush_samples(unsigned char *restrict dst, uint64_t *restrict s,
+                                 const uint32_t *restrict colcount, const double *restrict inv,
+                                 unsigned w, unsigned rows, unsigned ch)
+{
+    double inv_rows = 1.0 / rows;
+    for (unsigned x = 0; x < w; x++, s += ch, dst += ch) {
+        uint64_t half = (uint64_t)colcount[x] * rows / 2;
+        double scale = inv[x] * inv_rows;
+        for (unsigned c = 0; c < ch; c++) {
+            dst[c] = (unsigned char)((double)(int64_t)(s[c] + half) * scale + QUOTIENT_NUDGE);
+            s[c] = 0; /* ready for the next band without another pass */
+        }
+    }
 }
 
 static void flush_band(struct img_resampler *r)
@@ -60,15 +87,27 @@ static void flush_band(struct img_resampler *r)
     if (r->band_rows == 0 || r->band >= r->dst_h)
         return;
     unsigned char *dst = r->out + (size_t)r->band * r->dst_w * r->channels;
-    for (unsigned x = 0; x < r->dst_w; x++) {
-        uint64_t n = (uint64_t)r->colcount[x] * r->band_rows;
-        for (unsigned c = 0; c < r->channels; c++) {
-            size_t i = (size_t)x * r->channels + c;
-            dst[i] = (unsigned char)((r->sums[i] + n / 2) / n);
-        }
+    switch (r->channels) {
+    case 1:
+        flush_samples(dst, r->sums, r->colcount, r->inv, r->dst_w, r->band_rows, 1);
+        break;
+    case 3:
+        flush_samples(dst, r->sums, r->colcount, r->inv, r->dst_w, r->band_rows, 3);
+        break;
+    default:
+        flush_samples(dst, r->sums, r->colcount, r->inv, r->dst_w, r->band_rows, r->channels);
     }
-    memset(r->sums, 0, (size_t)r->dst_w * r->channels * sizeof(*r->sums));
     r->band_rows = 0;
+}
+
+static inline void add_row(uint64_t *restrict sums, const unsigned *restrict xmap,
+                           const unsigned char *restrict row, unsigned w, unsigned ch)
+{
+    for (unsigned x = 0; x < w; x++, row += ch) {
+        uint64_t *s = sums + (size_t)xmap[x] * ch;
+        for (unsigned c = 0; c < ch; c++)
+            s[c] += row[c];
+    }
 }
 
 int img_resampler_row(void *ctx, const unsigned char *row, unsigned y)
@@ -81,12 +120,15 @@ int img_resampler_row(void *ctx, const unsigned char *row, unsigned y)
         flush_band(r);
         r->band = band;
     }
-    unsigned ch = r->channels;
-    for (unsigned x = 0; x < r->src_w; x++) {
-        uint64_t *s = r->sums + (size_t)r->xmap[x] * ch;
-        const unsigned char *p = row + (size_t)x * ch;
-        for (unsigned c = 0; c < ch; c++)
-            s[c] += p[c];
+    switch (r->channels) {
+    case 1:
+        add_row(r->sums, r->xmap, row, r->src_w, 1);
+        break;
+    case 3:
+        add_row(r->sums, r->xmap, row, r->src_w, 3);
+        break;
+    default:
+        add_row(r->sums, r->xmap, row, r->src_w, r->channels);
     }
     r->band_rows++;
     return LK_OK;
@@ -130,7 +172,8 @@ static unsigned long long resampler_bytes(unsigned src_w, unsigned dst_w, unsign
                                           unsigned channels)
 {
     return (unsigned long long)dst_w * dst_h * channels + (unsigned long long)src_w * 4 +
-           (unsigned long long)dst_w * 4 + (unsigned long long)dst_w * channels * 8;
+           (unsigned long long)dst_w * 4 + (unsigned long long)dst_w * channels * 8 +
+           (unsigned long long)dst_w * 8;
 }
 
 /* A PNG row at 16 bits RGBA is 8 bytes a pixel; the decoder holds two, plus one output row. */

@@ -21,11 +21,13 @@ int img_rgb_init(struct img_rgb *img, unsigned w, unsigned h, struct img_color f
     img->w = w;
     img->h = h;
     img->stride = (size_t)w * 3;
-    for (size_t i = 0; i < (size_t)w * h; i++) {
+    for (size_t i = 0; i < w; i++) {
         img->pixels[3 * i] = fill.r;
         img->pixels[3 * i + 1] = fill.g;
         img->pixels[3 * i + 2] = fill.b;
     }
+    for (size_t y = 1; y < h; y++) /* copying whole rows beats storing byte by byte */
+        memcpy(img->pixels + y * img->stride, img->pixels, img->stride);
     return LK_OK;
 }
 
