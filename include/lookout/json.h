@@ -22,6 +22,20 @@ const char *json_get_string(const cJSON *obj, const char *name);
 const cJSON *json_get_object(const cJSON *obj, const char *name);
 const cJSON *json_get_array(const cJSON *obj, const char *name);
 
+/* Longest text json_format_number writes, with its NUL. */
+#define JSON_NUMBER_MAX 32
+
+/* Writes v as JSON number text into out (NUL-terminated) and returns its length. The text
+ * parses back to exactly v. Finite values with few decimals (confidences, boxes, counts,
+ * milliseconds) take a short path of integer arithmetic; the rest use cJSON's own format, so
+ * either way the bytes are those cJSON_Print writes for the values it prints exactly.
+ * NaN and infinities are written as null, as cJSON does. */
+size_t json_format_number(double v, char out[JSON_NUMBER_MAX]);
+
+/* cJSON_AddNumberToObject, but the item is printed with json_format_number (a raw item: its
+ * valuedouble is not set). Returns the item, owned by obj, or NULL when out of memory. */
+cJSON *json_add_number(cJSON *obj, const char *name, double v);
+
 /* Parses len bytes (not NUL-terminated) into a tree the caller frees with cJSON_Delete.
  * NULL when the text is not valid JSON. */
 cJSON *json_parse(const char *text, size_t len);

@@ -388,19 +388,19 @@ static int add_ms(cJSON *obj, const char *key, long long ms)
 {
     if (ms < 0)
         return cJSON_AddNullToObject(obj, key) != NULL;
-    return cJSON_AddNumberToObject(obj, key, (double)ms) != NULL;
+    return json_add_number(obj, key, (double)ms) != NULL;
 }
 
 static cJSON *instance_json(const struct rek_instance *x)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *box = NULL;
-    if (!cJSON_AddNumberToObject(o, "confidence", x->confidence) ||
+    if (!json_add_number(o, "confidence", x->confidence) ||
         !(box = cJSON_AddObjectToObject(o, "box")) ||
-        !cJSON_AddNumberToObject(box, "left", x->box.left) ||
-        !cJSON_AddNumberToObject(box, "top", x->box.top) ||
-        !cJSON_AddNumberToObject(box, "width", x->box.width) ||
-        !cJSON_AddNumberToObject(box, "height", x->box.height)) {
+        !json_add_number(box, "left", x->box.left) ||
+        !json_add_number(box, "top", x->box.top) ||
+        !json_add_number(box, "width", x->box.width) ||
+        !json_add_number(box, "height", x->box.height)) {
         cJSON_Delete(o);
         return NULL;
     }
@@ -411,7 +411,7 @@ static cJSON *label_json(const struct rek_label *l, struct parts *p)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *arr = NULL;
-    if (!add_text(o, "name", l->name) || !cJSON_AddNumberToObject(o, "confidence", l->confidence) ||
+    if (!add_text(o, "name", l->name) || !json_add_number(o, "confidence", l->confidence) ||
         !(arr = cJSON_AddArrayToObject(o, "instances"))) {
         cJSON_Delete(o);
         return NULL;
@@ -468,8 +468,8 @@ static int add_snapshot(cJSON *msg, const struct alert_input *in)
     cJSON *o = cJSON_AddObjectToObject(msg, "snapshot");
     return o && add_text(o, "s3Uri", sn->s3_uri) && add_text(o, "url", sn->url) &&
            add_text(o, "urlExpiresAt", expires) &&
-           cJSON_AddNumberToObject(o, "width", sn->width) &&
-           cJSON_AddNumberToObject(o, "height", sn->height);
+           json_add_number(o, "width", sn->width) &&
+           json_add_number(o, "height", sn->height);
 }
 
 static int add_tags(cJSON *msg, const struct alert_input *in)
@@ -497,8 +497,8 @@ static int add_omitted(cJSON *msg, const struct parts *p)
     if (p->omitted_labels == 0 && p->omitted_instances == 0)
         return 1;
     cJSON *o = cJSON_AddObjectToObject(msg, "omitted");
-    return o && cJSON_AddNumberToObject(o, "labels", (double)p->omitted_labels) &&
-           cJSON_AddNumberToObject(o, "instances", (double)p->omitted_instances);
+    return o && json_add_number(o, "labels", (double)p->omitted_labels) &&
+           json_add_number(o, "instances", (double)p->omitted_instances);
 }
 
 static int add_text_item(cJSON *array, const char *s)
@@ -512,7 +512,7 @@ static int add_text_item(cJSON *array, const char *s)
 /* What the rules add: matches held back since the last alert, and where the objects stand. */
 static int add_rules(cJSON *msg, const struct alert_input *in)
 {
-    if (in->suppressed > 0 && !cJSON_AddNumberToObject(msg, "suppressed", (double)in->suppressed))
+    if (in->suppressed > 0 && !json_add_number(msg, "suppressed", (double)in->suppressed))
         return 0;
     if (in->zone_count == 0)
         return 1;
@@ -528,7 +528,7 @@ static char *message_text(const struct alert_input *in, struct parts *p)
     cJSON *msg = cJSON_CreateObject();
     char *text = NULL;
     p->omitted_labels = p->omitted_instances = 0;
-    if (msg && cJSON_AddNumberToObject(msg, "version", ALERT_VERSION) &&
+    if (msg && json_add_number(msg, "version", ALERT_VERSION) &&
         add_text(msg, "alertId", p->id) && add_text(msg, "summary", p->summary) &&
         add_stream(msg, in) && add_text(msg, "trigger", ev_trigger_name(in->trigger)) &&
         add_text(msg, "time", p->time) && add_text(msg, "fragmentNumber", in->fragment_number) &&

@@ -129,13 +129,13 @@ static int answer(struct lk_buf *response, enum ev_kind kind, size_t units,
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "route", ev_kind_name(kind));
-    cJSON_AddNumberToObject(o, "units", (double)units);
-    cJSON_AddNumberToObject(o, "frames", (double)st->frames);
-    cJSON_AddNumberToObject(o, "skipped", (double)st->skipped);
-    cJSON_AddNumberToObject(o, "still", (double)st->still);
-    cJSON_AddNumberToObject(o, "labels", (double)st->labels);
-    cJSON_AddNumberToObject(o, "matched", (double)st->matched);
-    cJSON_AddNumberToObject(o, "alerts", (double)st->alerts);
+    json_add_number(o, "units", (double)units);
+    json_add_number(o, "frames", (double)st->frames);
+    json_add_number(o, "skipped", (double)st->skipped);
+    json_add_number(o, "still", (double)st->still);
+    json_add_number(o, "labels", (double)st->labels);
+    json_add_number(o, "matched", (double)st->matched);
+    json_add_number(o, "alerts", (double)st->alerts);
     pl_metrics_add_suppressed(o, st);
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "lookout/json.h"
 #include "lookout/state.h"
 
 /* "cooldown" -> "SuppressedCooldown". */
@@ -33,14 +34,14 @@ static int add_metric(cJSON *doc, cJSON *defs, const char *name, size_t value)
     if (!def || !cJSON_AddItemToArray(defs, def))
         return cJSON_Delete(def), 0;
     return cJSON_AddStringToObject(def, "Name", name) && cJSON_AddStringToObject(def, "Unit", "Count") &&
-           cJSON_AddNumberToObject(doc, name, (double)value);
+           json_add_number(doc, name, (double)value);
 }
 
 static cJSON *emf_doc(const struct pl_stats *st, int64_t now_ms)
 {
     cJSON *doc = cJSON_CreateObject();
     cJSON *aws = cJSON_AddObjectToObject(doc, "_aws");
-    cJSON_AddNumberToObject(aws, "Timestamp", (double)now_ms);
+    json_add_number(aws, "Timestamp", (double)now_ms);
     cJSON *directive = cJSON_CreateObject();
     cJSON_AddItemToArray(cJSON_AddArrayToObject(aws, "CloudWatchMetrics"), directive);
     cJSON_AddStringToObject(directive, "Namespace", PL_METRICS_NAMESPACE);

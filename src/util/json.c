@@ -1,6 +1,9 @@
 #include "lookout/json.h"
 
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lookout/error.h"
@@ -57,4 +60,74 @@ const cJSON *json_get_array(const cJSON *obj, const char *name)
 cJSON *json_parse(const char *text, size_t len)
 {
     return cJSON_ParseWithLengthOpts(text, len, NULL, 0);
+}
+
+/* Decimals tried by the short path, and the powers of ten it divides by (exact doubles). */
+#define SHORT_DECIMALS 9
+static const double POW10[SHORT_DECIMALS + 1] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
+/* Writes n (< 10^16) as digits with `decimals` of them after a point; trailing zeros of the
+ * fraction were already removed by the caller choosing the fewest decimals. */
+static size_t write_scaled(uint64_t n, int decimals, int negative, char *out)
+{
+    char digits[24];
+    size_t k = 0;
+    do {
+        digits[k++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0);
+    while (k <= (size_t)decimals)
+        digits[k++] = '0';
+    size_t len = 0;
+    if (negative)
+        out[len++] = '-';
+    while (k > 0) {
+        if (k == (size_t)decimals)
+            out[len++] = '.';
+        out[len++] = digits[--k];
+    }
+    out[len] = '\0';
+    return len;
+}
+
+/* The fewest decimals d (0..SHORT_DECIMALS) with n / 10^d == a exactly, n an integer of at
+ * most 15 digits: division of exact operands rounds correctly, as strtod does, so the text
+ * "n/10^d" parses back to a. At most 15 significant digits and no exponent (a from 1e-4 to
+ * below 1e15) make it the text %1.15g gives. Returns 0 when there is no such d. */
+static size_t short_number(double v, char *out)
+{
+    double a = fabs(v);
+    if (!(a >= 1e-4 && a < 1e15))
+        return 0;
+    for (int d = 0; d <= SHORT_DECIMALS; d++) {
+        double scaled = nearbyint(a * POW10[d]);
+        if (scaled >= 1e15)
+            return 0;
+        if (scaled / POW10[d] == a)
+            return write_scaled((uint64_t)scaled, d, v < 0, out);
+    }
+    return 0;
+}
+
+size_t json_format_number(double v, char out[JSON_NUMBER_MAX])
+{
+    if (isnan(v) || isinf(v)) {
+        memcpy(out, "null", 5);
+        return 4;
+    }
+    size_t len = short_number(v, out);
+    if (len > 0)
+        return len;
+    /* cJSON's way: 15 significant digits, 17 when those do not read back as v. */
+    int n = snprintf(out, JSON_NUMBER_MAX, "%1.15g", v);
+    if (n > 0 && strtod(out, NULL) != v)
+        n = snprintf(out, JSON_NUMBER_MAX, "%1.17g", v);
+    return n > 0 ? (size_t)n : 0;
+}
+
+cJSON *json_add_number(cJSON *obj, const char *name, double v)
+{
+    char text[JSON_NUMBER_MAX];
+    json_format_number(v, text);
+    return cJSON_AddRawToObject(obj, name, text);
 }
