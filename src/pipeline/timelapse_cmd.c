@@ -12,6 +12,7 @@
 
 #include "lookout/clock.h"
 #include "lookout/kvs.h"
+#include "lookout/services.h"
 #include "lookout/timelapse.h"
 
 #define EXIT_FAILED 1
@@ -247,40 +248,20 @@ static void summary(const struct cli *c, const struct pl_timelapse_stats *st, in
 
 /* ---- the run ---------------------------------------------------------------------------- */
 
-struct kvs_clients {
-    struct aws_config cfg;
-    struct kvs_service kvs;
-};
-
-static int open_clients(struct kvs_clients *k, struct lk_error *err)
-{
-    memset(k, 0, sizeof(*k));
-    int rc = aws_config_from_env(&k->cfg, err);
-    if (rc == LK_OK)
-        rc = kvs_service_init(&k->kvs, &k->cfg, err);
-    return rc;
-}
-
-static void close_clients(struct kvs_clients *k)
-{
-    kvs_service_cleanup(&k->kvs);
-    aws_config_cleanup(&k->cfg);
-}
-
 static int run(struct cli *c)
 {
-    struct kvs_clients k;
+    struct svc_clients svc;
     struct lk_error err = {0};
     struct pl_timelapse_stats st = {0};
     struct progress p = {.tty = isatty(fileno(stderr))};
     char part[4096];
     snprintf(part, sizeof(part), "%s.part", c->output);
     FILE *out = NULL;
-    int rc = open_clients(&k, &err);
+    int rc = svc_clients_init(&svc, &err);
     if (rc == LK_OK && !(out = fopen(part, "wb+")))
         rc = err_set(&err, LK_IO, "cannot create %s: %s", part, strerror(errno));
     if (rc == LK_OK)
-        rc = pl_timelapse_run(&k.kvs, &c->req, 0, out, on_progress, &p, &st, &err);
+        rc = pl_timelapse_run(&svc.kvs, &c->req, 0, out, on_progress, &p, &st, &err);
     if (out && fclose(out) != 0 && rc == LK_OK)
         rc = err_set(&err, LK_IO, "cannot write %s", part);
     if (rc == LK_OK && st.frames == 0)
@@ -290,7 +271,7 @@ static int run(struct cli *c)
         rc = err_set(&err, LK_IO, "cannot rename %s: %s", part, strerror(errno));
     if (rc != LK_OK && out)
         remove(part);
-    close_clients(&k);
+    svc_clients_cleanup(&svc);
     if (rc != LK_OK) {
         if (p.tty && st.points)
             fputc('\n', stderr);
