@@ -17,8 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     };
     const struct img_snapshot_zone z = {zone, 3, "porch"};
     const char *lines[] = {"front-door  2026-11-24 08:00:00 UTC", "ALSO SEEN: Animal 90%"};
+    /* The pixel budget of a 128 MB function: outside bytes may ask for more. */
     struct img_snapshot_spec spec = {IMG_SNAPSHOT_MIN_WIDTH + data[0] * 8u, 80, boxes, 2,
-                                     &z, 1, lines, 2};
+                                     &z, 1, lines, 2, (size_t)16 << 20};
     struct lk_buf out;
     struct lk_error err;
     unsigned w, h;
