@@ -38,15 +38,11 @@ static int cmp_double(const void *a, const void *b)
 static int read_all(const char *path, struct lk_buf *out)
 {
     FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
     if (!f)
         return -1;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        if (buf_append(out, chunk, n) != LK_OK)
-            break;
+    int rc = buf_append_file(out, f);
     fclose(f);
-    return 0;
+    return rc == LK_OK ? 0 : -1;
 }
 
 static int make_frame(unsigned w, unsigned h, const char *src_path, const char *out_path)

@@ -101,15 +101,11 @@ static int read_event(const char *path, struct lk_buf *event, struct lk_error *e
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f)
         return err_set(err, LK_IO, "cannot open %s", path);
-    int rc = LK_OK;
-    char chunk[64 * 1024];
-    size_t n;
-    while (rc == LK_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = buf_append(event, chunk, n);
-    if (rc != LK_OK)
+    int rc = buf_append_file(event, f);
+    if (rc == LK_IO)
+        err_set(err, rc, "cannot read %s", path);
+    else if (rc != LK_OK)
         err_set(err, rc, "%s: event larger than %zu bytes", path, event->max);
-    else if (ferror(f))
-        rc = err_set(err, LK_IO, "cannot read %s", path);
     if (f != stdin)
         fclose(f);
     return rc;

@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* A borrowed run of bytes. Owns nothing. */
 struct lk_view {
@@ -44,6 +45,9 @@ int buf_append_byte(struct lk_buf *b, char c);
 int buf_appendf(struct lk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_vappendf(struct lk_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* Appends everything left to read from f (a file or stdin; not closed). LK_TOO_LARGE when it
+ * passes max (what fitted stays), LK_IO on a read error, LK_NOMEM. */
+int buf_append_file(struct lk_buf *b, FILE *f);
 
 /* Text of the buffer: "" when empty, never NULL. Valid until the next change. */
 const char *buf_cstr(const struct lk_buf *b);

@@ -15,7 +15,8 @@
 #include "lookout/events.h"
 #include "lookout/job.h"
 
-/* The largest frame read from S3 (GetObject), in bytes. */
+/* The largest frame read from S3 (GetObject), in bytes: Rekognition reads S3 objects of up
+ * to 15 MB, and a frame read for motion gating or a snapshot is held to the same bound. */
 #define PL_FRAME_MAX_BYTES ((size_t)15 * 1024 * 1024)
 
 enum pl_origin {

@@ -17,10 +17,6 @@
 #include "lookout/log.h"
 #include "lookout/s3.h"
 
-/* Rekognition reads S3 objects of up to 15 MB; an object read for motion gating is held to
- * the same bound. */
-#define S3_FRAME_MAX_BYTES PL_FRAME_MAX_BYTES
-
 /* KVS writes image/jpeg or image/png; other uploaders often leave S3's generic types. */
 static const char *content_skip_reason(const char *type)
 {
@@ -82,7 +78,7 @@ static int read_object(struct pl_job *job, const struct ev_s3_object *obj,
 {
     struct aws_client *s3 = job->services->s3;
     if (plan->pixels == PL_PIXELS_READ_FIRST)
-        return s3_get_object(s3, obj->bucket, obj->key, obj->version_id, S3_FRAME_MAX_BYTES,
+        return s3_get_object(s3, obj->bucket, obj->key, obj->version_id, PL_FRAME_MAX_BYTES,
                              job->deadline_ms, info, pixels, err);
     return s3_head_object(s3, obj->bucket, obj->key, obj->version_id, job->deadline_ms, info, err);
 }
@@ -101,7 +97,7 @@ int pl_detect_s3_object(struct pl_job *job, const struct ev_s3_object *obj, enum
     struct s3_object_info info = {0};
     struct s3_identity id = {0};
     struct lk_buf pixels;
-    buf_init(&pixels, S3_FRAME_MAX_BYTES);
+    buf_init(&pixels, PL_FRAME_MAX_BYTES);
     struct pl_frame frame = {
         .trigger = trigger,
         .plan = pl_frame_plan(PL_ORIGIN_S3, job->settings->motion_min_change > 0,

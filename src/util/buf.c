@@ -141,3 +141,13 @@ char *view_dup(struct lk_view v)
     p[v.len] = '\0';
     return p;
 }
+
+int buf_append_file(struct lk_buf *b, FILE *f)
+{
+    char chunk[64 * 1024];
+    size_t n;
+    int rc = LK_OK;
+    while (rc == LK_OK && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = buf_append(b, chunk, n);
+    return rc == LK_OK && ferror(f) ? LK_IO : rc;
+}

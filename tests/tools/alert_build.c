@@ -196,14 +196,11 @@ int main(void)
     struct lk_buf input;
     struct lk_error err;
     cJSON *out = NULL;
-    char chunk[65536];
-    size_t n;
     memset(&j, 0, sizeof(j));
     err_clear(&err);
     buf_init(&input, (size_t)64 << 20);
-    while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-        if (buf_append(&input, chunk, n) != LK_OK)
-            return 3;
+    if (buf_append_file(&input, stdin) != LK_OK)
+        return 3;
     j.in = json_parse(input.data ? input.data : "", input.len);
     int rc = j.in ? run(&j, &out, &err) : err_set(&err, LK_INVALID_ARG, "stdin is not JSON");
     if (rc != LK_OK) {

@@ -28,15 +28,11 @@ static double num(const cJSON *o, const char *name)
 static int read_file(const char *path, struct lk_buf *out)
 {
     FILE *f = path ? fopen(path, "rb") : NULL;
-    char chunk[65536];
-    size_t n;
     if (!f)
         return -1;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        if (buf_append(out, chunk, n) != LK_OK)
-            break;
+    int rc = buf_append_file(out, f);
     fclose(f);
-    return 0;
+    return rc == LK_OK ? 0 : -1;
 }
 
 static cJSON *color_json(struct img_color c)
@@ -145,13 +141,10 @@ int main(void)
 {
     struct lk_buf input;
     struct lk_error err;
-    char chunk[65536];
-    size_t n;
     err_clear(&err);
     buf_init(&input, (size_t)1 << 20);
-    while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-        if (buf_append(&input, chunk, n) != LK_OK)
-            return 3;
+    if (buf_append_file(&input, stdin) != LK_OK)
+        return 3;
     cJSON *in = json_parse(input.data ? input.data : "", input.len);
     cJSON *out = cJSON_CreateObject();
     int rc = in ? run(in, out, &err) : err_set(&err, LK_INVALID_ARG, "stdin is not JSON");

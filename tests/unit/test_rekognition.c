@@ -22,10 +22,7 @@ static char *read_data(const char *name, size_t *len)
     assert_non_null(f);
     struct lk_buf b;
     buf_init(&b, 1 << 20);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        assert_int_equal(buf_append(&b, chunk, n), LK_OK);
+    assert_int_equal(buf_append_file(&b, f), LK_OK);
     fclose(f);
     return buf_detach(&b, len);
 }

@@ -47,11 +47,7 @@ static int read_file(const char *dir, const char *name, struct lk_buf *out)
     FILE *f = fopen(path, "rb");
     if (!f)
         return LK_IO;
-    char chunk[4096];
-    size_t n;
-    int rc = LK_OK;
-    while (rc == LK_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rc = buf_append(out, chunk, n);
+    int rc = buf_append_file(out, f);
     fclose(f);
     return rc;
 }

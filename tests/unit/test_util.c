@@ -233,11 +233,34 @@ static void clock_reads_the_wall_clock(void **state)
     assert_true(now < CLOCK_MAX_EPOCH_MS);
 }
 
+static void buf_reads_a_whole_file_within_its_cap(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    for (int i = 0; i < 100000; i++)
+        fputc('a' + i % 26, f);
+    rewind(f);
+    struct lk_buf b;
+    buf_init(&b, 200000);
+    assert_int_equal(buf_append_file(&b, f), LK_OK);
+    assert_int_equal(b.len, 100000);
+    assert_int_equal(b.data[99999], 'a' + 99999 % 26);
+    buf_cleanup(&b);
+    rewind(f);
+    buf_init(&b, 99999); /* one byte short */
+    assert_int_equal(buf_append_file(&b, f), LK_TOO_LARGE);
+    assert_true(b.len <= 99999);
+    buf_cleanup(&b);
+    fclose(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(buf_respects_cap),
         cmocka_unit_test(buf_appendf_grows),
+        cmocka_unit_test(buf_reads_a_whole_file_within_its_cap),
         cmocka_unit_test(buf_reserve_rejects_overflow),
         cmocka_unit_test(error_types_have_lambda_shape),
         cmocka_unit_test(error_wrap_prefixes),
