@@ -52,21 +52,24 @@ int utf8_valid(const char *s, size_t len)
     return 1;
 }
 
+/* Valid bytes are copied a run at a time: one append per run, not per code point. */
 int utf8_sanitize(struct lk_buf *out, const char *s, size_t len)
 {
     int rc = LK_OK;
-    size_t i = 0;
+    size_t i = 0, run = 0;
     while (rc == LK_OK && i < len) {
         uint32_t cp;
         size_t n = utf8_next(s + i, len - i, &cp);
-        if (n == 0) {
-            rc = buf_append(out, "\xEF\xBF\xBD", 3);
-            i++;
-        } else {
-            if (cp != 0)
-                rc = buf_append(out, s + i, n);
+        if (n > 0 && cp != 0) {
             i += n;
+            continue;
         }
+        rc = buf_append(out, s + run, i - run);
+        if (rc == LK_OK && n == 0)
+            rc = buf_append(out, "\xEF\xBF\xBD", 3);
+        run = ++i;
     }
+    if (rc == LK_OK && run < len)
+        rc = buf_append(out, s + run, len - run);
     return rc;
 }

@@ -17,6 +17,7 @@
 #include "lookout/json.h"
 #include "lookout/log.h"
 #include "lookout/slots.h"
+#include "lookout/utf8.h"
 
 static void buf_respects_cap(void **state)
 {
@@ -255,6 +256,37 @@ static void buf_reads_a_whole_file_within_its_cap(void **state)
     fclose(f);
 }
 
+static void utf8_sanitize_keeps_valid_runs_and_replaces_the_rest(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *out;
+    } cases[] = {
+        {"plain ascii", 11, "plain ascii"},
+        {"caf\xc3\xa9 \xe2\x82\xac", 10, "caf\xc3\xa9 \xe2\x82\xac"},
+        {"a\xff" "b", 3, "a\xef\xbf\xbd" "b"},
+        {"a\0b\0", 4, "ab"},
+        {"\xc3", 1, "\xef\xbf\xbd"},
+        {"x\xe2\x82", 3, "x\xef\xbf\xbd\xef\xbf\xbd"},
+        {"\xed\xa0\x80z", 4, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdz"},
+        {"", 0, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct lk_buf b;
+        buf_init(&b, 64);
+        assert_int_equal(utf8_sanitize(&b, cases[i].in, cases[i].len), LK_OK);
+        assert_int_equal(b.len, strlen(cases[i].out));
+        assert_memory_equal(b.data ? b.data : "", cases[i].out, b.len);
+        buf_cleanup(&b);
+    }
+    struct lk_buf small;
+    buf_init(&small, 4);
+    assert_int_equal(utf8_sanitize(&small, "abcdef", 6), LK_TOO_LARGE);
+    buf_cleanup(&small);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +303,7 @@ int main(void)
         cmocka_unit_test(slots_keep_replace_and_evict_the_oldest),
         cmocka_unit_test(sha256_known_answers),
         cmocka_unit_test(clock_reads_the_wall_clock),
+        cmocka_unit_test(utf8_sanitize_keeps_valid_runs_and_replaces_the_rest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
