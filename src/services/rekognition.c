@@ -1,6 +1,7 @@
 #include "lookout/rekognition.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,20 @@ static int bad(struct lk_error *err, const char *where, const char *what)
     return err_set(err, LK_AWS_BAD_RESPONSE, "DetectLabels response: %s: %s", where, what);
 }
 
+/* bad() with the place written out from a format: only on the error path, since a good
+ * answer has hundreds of places. */
+static int bad_at(struct lk_error *err, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int bad_at(struct lk_error *err, const char *what, const char *fmt, ...)
+{
+    char where[96];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(where, sizeof(where), fmt, ap);
+    va_end(ap);
+    return bad(err, where, what);
+}
+
 static int nomem(struct lk_error *err)
 {
     return err_set(err, LK_NOMEM, "DetectLabels response: out of memory");
@@ -152,35 +167,34 @@ static int number_in(const cJSON *v, double lo, double hi, double *out)
     return 1;
 }
 
-static int copy_name(const cJSON *v, const char *where, char **out, struct lk_error *err)
+/* NULL with a copy in *out, else what is wrong with v ("" when memory ran out). */
+static const char *copy_name(const cJSON *v, char **out)
 {
     if (!cJSON_IsString(v))
-        return bad(err, where, "missing or not a string");
+        return "missing or not a string";
     size_t n = strlen(v->valuestring);
     if (n == 0 || n > REK_MAX_NAME_BYTES)
-        return bad(err, where, "empty or longer than 256 bytes");
+        return "empty or longer than 256 bytes";
     if (!utf8_valid(v->valuestring, n))
-        return bad(err, where, "not valid UTF-8");
+        return "not valid UTF-8";
     *out = malloc(n + 1);
     if (!*out)
-        return nomem(err);
+        return "";
     memcpy(*out, v->valuestring, n + 1);
-    return LK_OK;
+    return NULL;
 }
 
-static int parse_names(const cJSON *label, const char *name, const char *where,
+static int parse_names(const cJSON *label, const char *name, size_t index,
                        struct rek_names *out, struct lk_error *err)
 {
-    char at[96];
     const cJSON *arr = member(label, name);
     if (!arr)
         return LK_OK;
-    snprintf(at, sizeof(at), "%s.%s", where, name);
     if (!cJSON_IsArray(arr))
-        return bad(err, at, "not an array");
+        return bad_at(err, "not an array", "Labels[%zu].%s", index, name);
     int n = cJSON_GetArraySize(arr);
     if (n > REK_MAX_NAMES)
-        return bad(err, at, "more than 256 entries");
+        return bad_at(err, "more than 256 entries", "Labels[%zu].%s", index, name);
     if (n == 0)
         return LK_OK;
     out->items = calloc((size_t)n, sizeof(*out->items));
@@ -189,14 +203,14 @@ static int parse_names(const cJSON *label, const char *name, const char *where,
     const cJSON *item;
     cJSON_ArrayForEach(item, arr)
     {
-        snprintf(at, sizeof(at), "%s.%s[%zu]", where, name, out->count);
         if (!cJSON_IsObject(item))
-            return bad(err, at, "not an object");
-        snprintf(at, sizeof(at), "%s.%s[%zu].Name", where, name, out->count);
-        int rc = copy_name(cJSON_GetObjectItemCaseSensitive(item, "Name"), at,
-                           &out->items[out->count], err);
-        if (rc != LK_OK)
-            return rc;
+            return bad_at(err, "not an object", "Labels[%zu].%s[%zu]", index, name, out->count);
+        const char *why =
+            copy_name(cJSON_GetObjectItemCaseSensitive(item, "Name"), &out->items[out->count]);
+        if (why && !*why)
+            return nomem(err);
+        if (why)
+            return bad_at(err, why, "Labels[%zu].%s[%zu].Name", index, name, out->count);
         out->count++;
     }
     return LK_OK;
@@ -215,16 +229,14 @@ static int instance_usable(const cJSON *item, struct rek_instance *out)
            number_in(member(box, "Height"), 0, HUGE_VAL, &out->box.height);
 }
 
-static int parse_instances(const cJSON *label, const char *where, struct rek_label *l,
+static int parse_instances(const cJSON *label, size_t index, struct rek_label *l,
                            size_t *dropped, struct lk_error *err)
 {
-    char at[96];
     const cJSON *arr = member(label, "Instances");
     if (!arr)
         return LK_OK;
-    snprintf(at, sizeof(at), "%s.Instances", where);
     if (!cJSON_IsArray(arr))
-        return bad(err, at, "not an array");
+        return bad_at(err, "not an array", "Labels[%zu].Instances", index);
     int n = cJSON_GetArraySize(arr);
     size_t keep = (size_t)n < REK_MAX_INSTANCES ? (size_t)n : REK_MAX_INSTANCES;
     if (keep > 0) {
@@ -247,24 +259,22 @@ static int parse_instances(const cJSON *label, const char *where, struct rek_lab
 static int parse_label(const cJSON *item, size_t index, struct rek_label *l, size_t *dropped,
                        struct lk_error *err)
 {
-    char where[32], at[64];
-    snprintf(where, sizeof(where), "Labels[%zu]", index);
     if (!cJSON_IsObject(item))
-        return bad(err, where, "not an object");
-    snprintf(at, sizeof(at), "%s.Name", where);
-    int rc = copy_name(cJSON_GetObjectItemCaseSensitive(item, "Name"), at, &l->name, err);
-    if (rc != LK_OK)
-        return rc;
-    snprintf(at, sizeof(at), "%s.Confidence", where);
+        return bad_at(err, "not an object", "Labels[%zu]", index);
+    const char *why = copy_name(cJSON_GetObjectItemCaseSensitive(item, "Name"), &l->name);
+    if (why && !*why)
+        return nomem(err);
+    if (why)
+        return bad_at(err, why, "Labels[%zu].Name", index);
     if (!number_in(cJSON_GetObjectItemCaseSensitive(item, "Confidence"), 0, 100, &l->confidence))
-        return bad(err, at, "not a number in 0..100");
-    rc = parse_instances(item, where, l, dropped, err);
+        return bad_at(err, "not a number in 0..100", "Labels[%zu].Confidence", index);
+    int rc = parse_instances(item, index, l, dropped, err);
     if (rc == LK_OK)
-        rc = parse_names(item, "Parents", where, &l->parents, err);
+        rc = parse_names(item, "Parents", index, &l->parents, err);
     if (rc == LK_OK)
-        rc = parse_names(item, "Aliases", where, &l->aliases, err);
+        rc = parse_names(item, "Aliases", index, &l->aliases, err);
     if (rc == LK_OK)
-        rc = parse_names(item, "Categories", where, &l->categories, err);
+        rc = parse_names(item, "Categories", index, &l->categories, err);
     return rc;
 }
 
@@ -274,9 +284,11 @@ static int parse_tree(const cJSON *root, struct rek_result *out, struct lk_error
         return bad(err, "body", "not a JSON object");
     const cJSON *version = member(root, "LabelModelVersion");
     if (version) {
-        int rc = copy_name(version, "LabelModelVersion", &out->model_version, err);
-        if (rc != LK_OK)
-            return rc;
+        const char *why = copy_name(version, &out->model_version);
+        if (why && !*why)
+            return nomem(err);
+        if (why)
+            return bad(err, "LabelModelVersion", why);
     }
     const cJSON *labels = member(root, "Labels");
     if (!labels)
