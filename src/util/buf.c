@@ -72,18 +72,23 @@ int buf_append_byte(struct lk_buf *b, char c)
     return buf_append(b, &c, 1);
 }
 
+/* One formatting pass when the text fits the room already allocated, two otherwise. */
 int buf_vappendf(struct lk_buf *b, const char *fmt, va_list ap)
 {
-    va_list copy;
-    va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
-    va_end(copy);
-    if (n < 0)
-        return LK_INVALID_ARG;
-    int rc = buf_reserve(b, (size_t)n);
+    int rc = buf_reserve(b, 0); /* a first allocation, for the text to go straight in */
     if (rc != LK_OK)
         return rc;
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    size_t room = b->cap - b->len + 1;
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(b->data + b->len, room, fmt, copy);
+    va_end(copy);
+    if (n >= 0 && (size_t)n >= room && (rc = buf_reserve(b, (size_t)n)) == LK_OK)
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    if (n < 0 || rc != LK_OK) {
+        b->data[b->len] = '\0';
+        return n < 0 ? LK_INVALID_ARG : rc;
+    }
     b->len += (size_t)n;
     return LK_OK;
 }

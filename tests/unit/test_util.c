@@ -41,6 +41,15 @@ static void buf_appendf_grows(void **state)
     assert_int_equal(b.len, 4000);
     assert_memory_equal(b.data + 3996, "0999", 4);
     buf_cleanup(&b);
+    /* Past the cap: refused, and what was there stays as it was. */
+    buf_init(&b, 6);
+    assert_int_equal(buf_appendf(&b, "%s", "abcd"), LK_OK);
+    assert_int_equal(buf_appendf(&b, "%d", 123), LK_TOO_LARGE);
+    assert_int_equal(b.len, 4);
+    assert_string_equal(b.data, "abcd");
+    assert_int_equal(buf_appendf(&b, "%d", 12), LK_OK);
+    assert_string_equal(b.data, "abcd12");
+    buf_cleanup(&b);
 }
 
 static void buf_reserve_rejects_overflow(void **state)
