@@ -526,6 +526,16 @@ static void uri_encode_rules(void **state)
     buf_reset(&b);
     assert_int_equal(form_encode(&b, "a/b", 3, 0), LK_OK);
     assert_string_equal(buf_cstr(&b), "a%2Fb");
+    /* Every byte: RFC 3986's unreserved set as it is, anything else as %XX. */
+    for (int c = 0; c < 256; c++) {
+        char in = (char)c, want[4];
+        int plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.' || c == '_' || c == '~';
+        snprintf(want, sizeof want, plain ? "%c" : "%%%02X", c);
+        buf_reset(&b);
+        assert_int_equal(form_encode(&b, &in, 1, 0), LK_OK);
+        assert_string_equal(buf_cstr(&b), want);
+    }
     buf_cleanup(&b);
 }
 
