@@ -74,12 +74,35 @@ int sig_sha256_hex(const void *data, size_t len, char out[65])
     return rc;
 }
 
-static int hmac(const void *key, size_t key_len, const void *msg, size_t msg_len,
-                unsigned char out[32])
+/* The cache's engine, made on first use; NULL without a cache (or memory), and then the
+ * one-shot OpenSSL calls do the work. */
+static struct hash_engine *engine_of(const struct sig_options *opt)
+{
+    struct sig_key_cache *c = opt->cache;
+    if (c && !c->hash)
+        c->hash = hash_engine_new();
+    return c ? c->hash : NULL;
+}
+
+static int sha256_hex(struct hash_engine *e, const void *data, size_t len, char out[65])
+{
+    unsigned char md[HASH_SHA256_BYTES];
+    if (!e)
+        return sig_sha256_hex(data, len, out);
+    int rc = hash_engine_sha256(e, data, len, md);
+    if (rc == LK_OK)
+        hash_hex(md, sizeof md, out);
+    return rc;
+}
+
+static int hmac(struct hash_engine *e, const void *key, size_t key_len, const void *msg,
+                size_t msg_len, unsigned char out[32])
 {
     unsigned int out_len = 0;
     if (key_len > INT32_MAX)
         return LK_INVALID_ARG;
+    if (e)
+        return hash_engine_hmac(e, key, key_len, msg, msg_len, out);
     if (!HMAC(EVP_sha256(), key, (int)key_len, msg, msg_len, out, &out_len) || out_len != 32)
         return LK_IO;
     return LK_OK;
@@ -94,10 +117,10 @@ int sig_signing_key(const char *secret, const char *date8, const char *region, c
     buf_init(&k0, 4096);
     LK_TRY(buf_append_str(&k0, "AWS4"));
     LK_TRY(buf_append_str(&k0, secret));
-    LK_TRY(hmac(k0.data, k0.len, date8, strlen(date8), k));
-    LK_TRY(hmac(k, 32, region, strlen(region), k));
-    LK_TRY(hmac(k, 32, service, strlen(service), k));
-    LK_TRY(hmac(k, 32, "aws4_request", 12, key_out));
+    LK_TRY(hmac(NULL, k0.data, k0.len, date8, strlen(date8), k));
+    LK_TRY(hmac(NULL, k, 32, region, strlen(region), k));
+    LK_TRY(hmac(NULL, k, 32, service, strlen(service), k));
+    LK_TRY(hmac(NULL, k, 32, "aws4_request", 12, key_out));
 cleanup:
     if (k0.data)
         OPENSSL_cleanse(k0.data, k0.len);
@@ -123,6 +146,7 @@ void sig_key_cache_init(struct sig_key_cache *cache)
 
 void sig_key_cache_cleanup(struct sig_key_cache *cache)
 {
+    hash_engine_free(cache->hash);
     OPENSSL_cleanse(cache, sizeof *cache);
 }
 
@@ -517,7 +541,8 @@ static int compute_signature(struct signing *s)
     int rc;
     memcpy(date8, res->amz_date, 8);
     date8[8] = '\0';
-    LK_TRY(sig_sha256_hex(res->canonical_request.data, res->canonical_request.len, creq_hash));
+    struct hash_engine *e = engine_of(s->opt);
+    LK_TRY(sha256_hex(e, res->canonical_request.data, res->canonical_request.len, creq_hash));
     LK_TRY(buf_appendf(&res->string_to_sign, "%s\n%s\n%s\n%s", SIG_ALGORITHM, res->amz_date,
                        s->scope, creq_hash));
     /* The cache is keyed on the scope without its constant "/aws4_request" tail. */
@@ -526,7 +551,7 @@ static int compute_signature(struct signing *s)
     memcpy(short_scope, s->scope, scope_len);
     short_scope[scope_len] = '\0';
     LK_TRY(get_signing_key(s->opt, short_scope, date8, key));
-    LK_TRY(hmac(key, 32, res->string_to_sign.data, res->string_to_sign.len, sig));
+    LK_TRY(hmac(e, key, 32, res->string_to_sign.data, res->string_to_sign.len, sig));
     hash_hex(sig, 32, res->signature);
 cleanup:
     OPENSSL_cleanse(key, sizeof key);
@@ -575,7 +600,8 @@ static int sign(const struct sig_request *req, const struct sig_options *opt, in
             return err_set(err, LK_INVALID_ARG, "sigv4: payload hash too long");
         memcpy(res->payload_hash, opt->payload_hash, len + 1);
     } else {
-        LK_TRY(sig_sha256_hex(req->body ? req->body : "", req->body_len, res->payload_hash));
+        LK_TRY(sha256_hex(engine_of(opt), req->body ? req->body : "", req->body_len,
+                          res->payload_hash));
     }
     LK_TRY(build_canonical_request(&s));
     LK_TRY(compute_signature(&s));

@@ -234,6 +234,44 @@ static void sha256_known_answers(void **state)
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* RFC 4231's test cases 1, 2 and 6 (a key longer than a block), and a key of exactly one
+ * block with an empty message. */
+static void hash_engine_matches_known_answers(void **state)
+{
+    (void)state;
+    unsigned char md[HASH_SHA256_BYTES], long_key[131];
+    char hex[2 * HASH_SHA256_BYTES + 1];
+    struct hash_engine *e = hash_engine_new();
+    assert_non_null(e);
+    assert_int_equal(hash_engine_sha256(e, "abc", 3, md), LK_OK);
+    hash_hex(md, sizeof md, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    memset(long_key, 0xaa, sizeof long_key);
+    static const char block_key[] = "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk";
+    const struct {
+        const void *key;
+        size_t key_len;
+        const char *msg, *want;
+    } cases[] = {
+        {"\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b\x0b", 20,
+         "Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
+        {"Jefe", 4, "what do ya want for nothing?",
+         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
+        {long_key, sizeof long_key, "Test Using Larger Than Block-Size Key - Hash Key First",
+         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
+        {block_key, 64, "", "83026a325aaee70e36cfe607536aa1054104ad1077c36134810d4ccded1ccd3b"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(hash_engine_hmac(e, cases[i].key, cases[i].key_len, cases[i].msg,
+                                          strlen(cases[i].msg), md),
+                         LK_OK);
+        hash_hex(md, sizeof md, hex);
+        assert_string_equal(hex, cases[i].want);
+    }
+    hash_engine_free(e);
+    hash_engine_free(NULL);
+}
+
 static void clock_reads_the_wall_clock(void **state)
 {
     (void)state;
@@ -311,6 +349,7 @@ int main(void)
         cmocka_unit_test(base64_rejects_bad_input),
         cmocka_unit_test(slots_keep_replace_and_evict_the_oldest),
         cmocka_unit_test(sha256_known_answers),
+        cmocka_unit_test(hash_engine_matches_known_answers),
         cmocka_unit_test(clock_reads_the_wall_clock),
         cmocka_unit_test(utf8_sanitize_keeps_valid_runs_and_replaces_the_rest),
     };
