@@ -115,6 +115,9 @@ struct rek_result {
  * BoundingBox of four finite numbers (width and height >= 0) or without a Confidence in
  * 0..100 is dropped and counted.
  *
+ * The text is read as cJSON reads JSON (the first of two members of one name counts; a
+ * string ends at U+0000), without building a tree: rekognition_labels.c says how.
+ *
  * Errors: LK_AWS_BAD_RESPONSE with err naming the place, e.g.
  * "DetectLabels response: Labels[3].Confidence: not a number in 0..100"; LK_NOMEM. */
 int rek_parse_labels(const char *text, size_t len, struct rek_result *out, struct lk_error *err);

@@ -103,6 +103,45 @@ static void empty_and_null_members_are_absent(void **state)
     rek_result_cleanup(&r);
 }
 
+/* JSON as cJSON reads it, since the rest of the function reads JSON with it: escaped keys
+ * match, the first of two members counts, a string ends at U+0000, a number is what strtod
+ * takes, white space is any byte up to 0x20. */
+static void reads_json_as_cjson_does(void **state)
+{
+    (void)state;
+    struct rek_result r;
+    struct lk_error e;
+    assert_int_equal(parse_str("\xef\xbb\xbf {\"La\\u0062els\":[{\"N\\u0061me\":\"Dog\\u0000x\","
+                               "\"Confidence\":\x01 9.5e1,\"Name\":\"Cat\"}],\"Labels\":7,"
+                               "\"LabelModelVersion\":\"3\\u002e0 \\ud83d\\ude00\"}\r\n",
+                               &r, &e),
+                     LK_OK);
+    assert_int_equal(r.label_count, 1);
+    assert_string_equal(r.labels[0].name, "Dog");
+    assert_true(r.labels[0].confidence == 95.0);
+    assert_string_equal(r.model_version, "3.0 \xf0\x9f\x98\x80");
+    rek_result_cleanup(&r);
+    static const char *const invalid[] = {
+        "{\"Labels\":[]} x", "{\"Labels\":[],}", "{\"Labels\":[1 2]}", "{\"Labels\":[1e]}",
+        "{\"Labels\":[\"\\ud800\"]}", "{\"Labels\":[\"\\q\"]}", "{\"Labels\":[+1]}", "{\"Labels\":[\"a]}",
+        "", "\x01"};
+    for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+        assert_int_equal(parse_str(invalid[i], &r, &e), LK_AWS_BAD_RESPONSE);
+        assert_non_null(strstr(e.message, "body: not valid JSON"));
+    }
+    char deep[2 * 1001 + 1];
+    memset(deep, '[', 1001);
+    memset(deep + 1001, ']', 1001);
+    deep[2002] = '\0';
+    assert_int_equal(parse_str(deep, &r, &e), LK_AWS_BAD_RESPONSE);
+    assert_non_null(strstr(e.message, "body: not valid JSON"));
+    memset(deep, '[', 1000); /* 1000 levels: JSON, but not an object */
+    memset(deep + 1000, ']', 1000);
+    deep[2000] = '\0';
+    assert_int_equal(parse_str(deep, &r, &e), LK_AWS_BAD_RESPONSE);
+    assert_non_null(strstr(e.message, "body: not a JSON object"));
+}
+
 struct bad_case {
     const char *text;
     const char *where;
@@ -346,6 +385,7 @@ int main(void)
         cmocka_unit_test(parses_recorded_response),
         cmocka_unit_test(reads_only_len_bytes),
         cmocka_unit_test(empty_and_null_members_are_absent),
+        cmocka_unit_test(reads_json_as_cjson_does),
         cmocka_unit_test(rejects_malformed_responses),
         cmocka_unit_test(enforces_caps),
         cmocka_unit_test(drops_unusable_and_extra_instances),
