@@ -4,7 +4,7 @@
  * to read a few fields, so the text is read twice instead: once to check that it is one JSON
  * value as cJSON 1.7 reads JSON (the library the rest of the function uses, so an answer is
  * accepted or refused alike everywhere: bytes <= 0x20 are white space, a \u escape that is
- * not hex reads as U+0000, a number is a run of [0-9+-eE.] that strtod takes whole, nesting
+ * not hex reads as U+0000, a number is a run of [0-9+-eE.] that strtod would take whole, nesting
  * stops at 1000), then once more to pick the members out, without checks that the first pass made.
  * As with cJSON, the first of two members of one name counts, and a string ends at its first
  * U+0000. */
@@ -67,9 +67,13 @@ static size_t unicode_escape(const char *p, const char *close, unsigned long *cp
     return 12;
 }
 
-/* p at the opening quote: the closing quote, or NULL. */
+/* p at the opening quote: the closing quote, or NULL. Most strings have no escape, and
+ * memchr finds their end fastest. */
 static const char *string_close(const char *p, const char *end)
 {
+    const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
+    if (q && !memchr(p + 1, '\\', (size_t)(q - p - 1)))
+        return q;
     for (p++; p < end && *p != '"'; p++) {
         if (*p == '\\' && ++p >= end)
             return NULL;
@@ -120,28 +124,58 @@ static int number_char(char c)
     return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == 'e' || c == 'E' || c == '.';
 }
 
-/* p at a '-' or a digit: after the number (its value in *out), or NULL. strtod must take
- * the whole run of number characters; it reads a NUL-terminated copy. */
-static const char *number_end(const char *p, const char *end, double *out)
+static size_t number_run(const char *p, const char *end)
 {
-    char small[64], *text = small;
     size_t n = 0;
     while (p + n < end && number_char(p[n]))
         n++;
+    return n;
+}
+
+/* Would strtod take all of s[0..n)? (A decimal number: digits, a point, an exponent.) */
+static int decimal_whole(const char *s, size_t n)
+{
+    size_t i = 0, digits = 0, exp_digits = 0;
+    if (i < n && (s[i] == '-' || s[i] == '+'))
+        i++;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        digits++;
+    if (i < n && s[i] == '.')
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+    if (digits == 0)
+        return 0;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        if (++i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            exp_digits++;
+        if (exp_digits == 0)
+            return 0;
+    }
+    return i == n;
+}
+
+/* p at a '-' or a digit: after the number, or NULL. */
+static const char *number_end(const char *p, const char *end)
+{
+    size_t n = number_run(p, end);
+    return decimal_whole(p, n) ? p + n : NULL;
+}
+
+/* The value of the number at p (known to be whole), read by strtod from a copy. */
+static int number_value(const char *p, const char *end, double *out)
+{
+    char small[64], *text = small;
+    size_t n = number_run(p, end);
     if (n >= sizeof(small) && !(text = malloc(n + 1)))
-        return NULL;
+        return 0;
     memcpy(text, p, n);
     text[n] = '\0';
-    char *stop;
-    double v = strtod(text, &stop);
-    size_t used = (size_t)(stop - text);
+    *out = strtod(text, NULL);
     if (text != small)
         free(text);
-    if (used != n)
-        return NULL;
-    if (out)
-        *out = v;
-    return p + n;
+    return 1;
 }
 
 static const char *value_end(const char *p, const char *end, int depth);
@@ -157,10 +191,10 @@ static const char *container_end(const char *p, const char *end, int depth)
         return p + 1;
     for (;;) {
         if (close == '}') {
-            const char *q = p < end && *p == '"' ? string_close(p, end) : NULL;
-            if (!q || string_decode(p + 1, q, NULL, 0) == (size_t)-1)
+            const char *q = p < end && *p == '"' ? value_end(p, end, depth) : NULL;
+            if (!q)
                 return NULL;
-            p = ws(q + 1, end);
+            p = ws(q, end);
             if (p >= end || *p != ':')
                 return NULL;
             p = ws(p + 1, end);
@@ -180,18 +214,20 @@ static const char *value_end(const char *p, const char *end, int depth)
 {
     if (p >= end)
         return NULL;
-    static const char *const words[] = {"null", "false", "true"};
-    for (size_t i = 0; i < 3; i++) {
-        size_t n = strlen(words[i]);
-        if ((size_t)(end - p) >= n && memcmp(p, words[i], n) == 0)
-            return p + n;
+    const char *word = *p == 'n' ? "null" : *p == 'f' ? "false" : *p == 't' ? "true" : NULL;
+    if (word) {
+        size_t n = strlen(word);
+        return (size_t)(end - p) >= n && memcmp(p, word, n) == 0 ? p + n : NULL;
     }
     if (*p == '"') {
         const char *q = string_close(p, end);
-        return q && string_decode(p + 1, q, NULL, 0) != (size_t)-1 ? q + 1 : NULL;
+        if (!q || (memchr(p + 1, '\\', (size_t)(q - p - 1)) &&
+                   string_decode(p + 1, q, NULL, 0) == (size_t)-1))
+            return NULL;
+        return q + 1;
     }
     if (*p == '-' || (*p >= '0' && *p <= '9'))
-        return number_end(p, end, NULL);
+        return number_end(p, end);
     if (*p == '[' || *p == '{')
         return container_end(p, end, depth);
     return NULL;
@@ -218,9 +254,24 @@ struct text {
     const char *end;
 };
 
+/* After the value at p and the white space that follows; the text is valid, so only
+ * strings and brackets need reading. */
 static const char *skip(const struct text *t, const char *p)
 {
-    return ws(value_end(p, t->end, 0), t->end);
+    int depth = 0;
+    do {
+        if (*p == '"')
+            p = string_close(p, t->end);
+        else if (*p == '[' || *p == '{')
+            depth++;
+        else if (*p == ']' || *p == '}')
+            depth--;
+        else if (depth == 0)
+            while (p + 1 < t->end && (number_char(p[1]) || (p[1] >= 'a' && p[1] <= 'z')))
+                p++;
+        p++;
+    } while (depth > 0 && p < t->end);
+    return ws(p, t->end);
 }
 
 /* The first element of the array at p, or NULL when it is empty. */
@@ -287,7 +338,7 @@ static const char *present(const char *v)
 static int number_in(const struct text *t, const char *v, double lo, double hi, double *out)
 {
     double d;
-    if (!v || !(*v == '-' || (*v >= '0' && *v <= '9')) || !number_end(v, t->end, &d) ||
+    if (!v || !(*v == '-' || (*v >= '0' && *v <= '9')) || !number_value(v, t->end, &d) ||
         !isfinite(d) || d < lo || d > hi)
         return 0;
     *out = d;
