@@ -115,6 +115,11 @@ size_t json_format_number(double v, char out[JSON_NUMBER_MAX])
         memcpy(out, "null", 5);
         return 4;
     }
+    if (v == 0) { /* counters mostly: what %1.15g writes, without printf */
+        size_t n = signbit(v) ? 2 : 1;
+        memcpy(out, signbit(v) ? "-0" : "0", n + 1);
+        return n;
+    }
     size_t len = short_number(v, out);
     if (len > 0)
         return len;
