@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "lookout/base64.h"
+#include "lookout/json.h"
 #include "lookout/utf8.h"
 
 /* ---- Request ------------------------------------------------------------------------ */
@@ -78,9 +79,9 @@ static cJSON *request_tree(const struct rek_image *img, const struct rek_options
              (!img->version || cJSON_AddStringToObject(s3, "Version", img->version));
     }
     if (ok && opt->max_labels >= 0)
-        ok = cJSON_AddNumberToObject(root, "MaxLabels", opt->max_labels) != NULL;
+        ok = json_add_number(root, "MaxLabels", opt->max_labels) != NULL;
     if (ok && opt->min_confidence >= 0)
-        ok = cJSON_AddNumberToObject(root, "MinConfidence", opt->min_confidence) != NULL;
+        ok = json_add_number(root, "MinConfidence", opt->min_confidence) != NULL;
     if (!ok) {
         cJSON_Delete(root);
         return NULL;
