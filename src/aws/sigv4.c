@@ -134,8 +134,19 @@ int sig_format_amz_date(time_t t, char out[17])
     struct tm tm;
     if (!gmtime_r(&t, &tm) || tm.tm_year < 0 || tm.tm_year > 8099)
         return LK_INVALID_ARG;
-    if (strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm) != 16)
-        return LK_INVALID_ARG;
+    /* yyyymmddThhmmssZ, digits written directly: strftime is costly for four per invoke. */
+    const int parts[] = {(tm.tm_year + 1900) / 100, (tm.tm_year + 1900) % 100, tm.tm_mon + 1,
+                         tm.tm_mday, -1, tm.tm_hour, tm.tm_min, tm.tm_sec};
+    char *p = out;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (parts[i] < 0) {
+            *p++ = 'T';
+            continue;
+        }
+        *p++ = (char)('0' + parts[i] / 10);
+        *p++ = (char)('0' + parts[i] % 10);
+    }
+    memcpy(p, "Z", 2);
     return LK_OK;
 }
 

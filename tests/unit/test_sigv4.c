@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -515,6 +516,23 @@ static void cached_key_gives_same_signature(void **state)
     sig_result_cleanup(&res);
 }
 
+/* The X-Amz-Date text, against strftime's, from 1970 to the year 9999. */
+static void amz_date_matches_strftime(void **state)
+{
+    (void)state;
+    uint64_t x = 88172645463325252ULL;
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        time_t t = i == 0 ? 0 : i == 1 ? (time_t)253402300799 : (time_t)(x % 253402300800ULL);
+        char got[17], want[17];
+        struct tm tm;
+        assert_int_equal(sig_format_amz_date(t, got), LK_OK);
+        assert_non_null(gmtime_r(&t, &tm));
+        assert_int_equal(strftime(want, sizeof want, "%Y%m%dT%H%M%SZ", &tm), 16);
+        assert_string_equal(got, want);
+    }
+}
+
 static void uri_encode_rules(void **state)
 {
     (void)state;
@@ -690,6 +708,7 @@ int main(void)
         cmocka_unit_test(get_vanilla_vectors),
         cmocka_unit_test(presign_expires_is_clamped),
         cmocka_unit_test(cached_key_gives_same_signature),
+        cmocka_unit_test(amz_date_matches_strftime),
         cmocka_unit_test(uri_encode_rules),
         cmocka_unit_test(normalize_path_rules),
         cmocka_unit_test(rejects_request_without_host),
