@@ -124,7 +124,8 @@ struct aws_request {
     void *accept_state;
 };
 
-/* One response header; name is lower-case. Owned by the response. */
+/* One response header; name is lower-case. Owned by the response: one allocation each,
+ * at name, with value inside it (free name only). */
 struct aws_response_header {
     char *name;
     char *value;

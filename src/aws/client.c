@@ -90,10 +90,8 @@ void aws_response_init(struct aws_response *resp)
 
 static void free_headers(struct aws_response *resp)
 {
-    for (size_t i = 0; i < resp->header_count; i++) {
-        free(resp->headers[i].name);
-        free(resp->headers[i].value);
-    }
+    for (size_t i = 0; i < resp->header_count; i++)
+        free(resp->headers[i].name); /* the value lives in the same block */
     free(resp->headers);
     resp->headers = NULL;
     resp->header_count = 0;
@@ -137,14 +135,15 @@ static int add_header(struct transfer *t, const char *name, size_t nlen, const c
         r->headers = grown;
         t->header_slots = slots;
     }
+    /* One block per header: the name, its NUL, the value, its NUL. */
     struct aws_response_header *h = &r->headers[r->header_count];
-    h->name = view_dup((struct lk_view){name, nlen});
-    h->value = view_dup((struct lk_view){value, vlen});
-    if (!h->name || !h->value) {
-        free(h->name);
-        free(h->value);
+    if (nlen > SIZE_MAX / 2 || vlen > SIZE_MAX / 2 || !(h->name = malloc(nlen + vlen + 2)))
         return LK_NOMEM;
-    }
+    memcpy(h->name, name, nlen);
+    h->name[nlen] = '\0';
+    h->value = h->name + nlen + 1;
+    memcpy(h->value, value, vlen);
+    h->value[vlen] = '\0';
     for (char *c = h->name; *c; c++)
         if (*c >= 'A' && *c <= 'Z')
             *c = (char)(*c - 'A' + 'a');
