@@ -378,6 +378,8 @@ static int add_text(cJSON *obj, const char *key, const char *s)
 {
     if (!s)
         return cJSON_AddNullToObject(obj, key) != NULL;
+    if (utf8_valid(s, strlen(s))) /* nearly always: no cleaned copy to make */
+        return cJSON_AddStringToObject(obj, key, s) != NULL;
     char *clean = clean_dup(s, 0);
     int ok = clean && cJSON_AddStringToObject(obj, key, clean) != NULL;
     free(clean);
