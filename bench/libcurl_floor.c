@@ -43,7 +43,7 @@ struct runtime {
     struct curl_slist *post_headers;
     char next_url[512];
     char post_url[512 + ID_MAX + 16]; /* + "/response" */
-    size_t post_prefix; /* bytes of post_url before the request id */
+    size_t post_prefix;               /* bytes of post_url before the request id */
     char request_id[ID_MAX];
     const char *answer;
     size_t answer_len;

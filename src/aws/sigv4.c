@@ -129,23 +129,24 @@ cleanup:
     return rc;
 }
 
+static char *two_digits(char *p, int v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
 int sig_format_amz_date(time_t t, char out[17])
 {
     struct tm tm;
     if (!gmtime_r(&t, &tm) || tm.tm_year < 0 || tm.tm_year > 8099)
         return LK_INVALID_ARG;
     /* yyyymmddThhmmssZ, digits written directly: strftime is costly for four per invoke. */
-    const int parts[] = {(tm.tm_year + 1900) / 100, (tm.tm_year + 1900) % 100, tm.tm_mon + 1,
-                         tm.tm_mday, -1, tm.tm_hour, tm.tm_min, tm.tm_sec};
-    char *p = out;
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        if (parts[i] < 0) {
-            *p++ = 'T';
-            continue;
-        }
-        *p++ = (char)('0' + parts[i] / 10);
-        *p++ = (char)('0' + parts[i] % 10);
-    }
+    int year = tm.tm_year + 1900;
+    char *p = two_digits(two_digits(out, year / 100), year % 100);
+    p = two_digits(two_digits(p, tm.tm_mon + 1), tm.tm_mday);
+    *p++ = 'T';
+    p = two_digits(two_digits(two_digits(p, tm.tm_hour), tm.tm_min), tm.tm_sec);
     memcpy(p, "Z", 2);
     return LK_OK;
 }

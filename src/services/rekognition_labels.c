@@ -1,13 +1,13 @@
 /* The DetectLabels answer (rekognition.h), read straight from its JSON text.
  *
  * A tree would cost an allocation per value and per key (some 400 for one ordinary answer)
- * to read a few fields, so the text is read twice instead: once to check that it is one JSON
- * value as cJSON 1.7 reads JSON (the library the rest of the function uses, so an answer is
- * accepted or refused alike everywhere: bytes <= 0x20 are white space, a \u escape that is
- * not hex reads as U+0000, a number is a run of [0-9+-eE.] that strtod would take whole, nesting
- * stops at 1000), then once more to pick the members out, without checks that the first pass made.
- * As with cJSON, the first of two members of one name counts, and a string ends at its first
- * U+0000. */
+ * to read a few fields, so the text is read twice instead: once to check that it is one
+ * JSON value as cJSON 1.7 reads JSON (the library the rest of the function uses, so an
+ * answer is accepted or refused alike everywhere: bytes <= 0x20 are white space, a \u
+ * escape that is not hex reads as U+0000, a number is a run of [0-9+-eE.] that strtod would
+ * take whole, nesting stops at 1000), then once more to pick the members out, without the
+ * checks the first pass made. As with cJSON, the first of two members of one name counts,
+ * and a string ends at its first U+0000. */
 #include "lookout/rekognition.h"
 
 #include <math.h>
@@ -442,8 +442,8 @@ static int instance_usable(const struct text *t, const char *item, struct rek_in
            number_in(t, present(box[3]), 0, HUGE_VAL, &out->box.height);
 }
 
-static int parse_instances(const struct text *t, const char *arr, size_t index,
-                           struct rek_label *l, size_t *dropped, struct lk_error *err)
+static int parse_instances(const struct text *t, const char *arr, size_t index, struct rek_label *l,
+                           size_t *dropped, struct lk_error *err)
 {
     if (!(arr = present(arr)))
         return LK_OK;

@@ -121,10 +121,16 @@ static void reads_json_as_cjson_does(void **state)
     assert_true(r.labels[0].confidence == 95.0);
     assert_string_equal(r.model_version, "3.0 \xf0\x9f\x98\x80");
     rek_result_cleanup(&r);
-    static const char *const invalid[] = {
-        "{\"Labels\":[]} x", "{\"Labels\":[],}", "{\"Labels\":[1 2]}", "{\"Labels\":[1e]}",
-        "{\"Labels\":[\"\\ud800\"]}", "{\"Labels\":[\"\\q\"]}", "{\"Labels\":[+1]}", "{\"Labels\":[\"a]}",
-        "", "\x01"};
+    static const char *const invalid[] = {"{\"Labels\":[]} x",
+                                          "{\"Labels\":[],}",
+                                          "{\"Labels\":[1 2]}",
+                                          "{\"Labels\":[1e]}",
+                                          "{\"Labels\":[\"\\ud800\"]}",
+                                          "{\"Labels\":[\"\\q\"]}",
+                                          "{\"Labels\":[+1]}",
+                                          "{\"Labels\":[\"a]}",
+                                          "",
+                                          "\x01"};
     for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
         assert_int_equal(parse_str(invalid[i], &r, &e), LK_AWS_BAD_RESPONSE);
         assert_non_null(strstr(e.message, "body: not valid JSON"));
