@@ -56,10 +56,12 @@ int img_jpeg_encode(const unsigned char *rgb, unsigned w, size_t stride, unsigne
 /* Box-filter downscaler fed one source row at a time, in order. */
 struct img_resampler {
     unsigned src_w, src_h, dst_w, dst_h, channels;
-    unsigned *xmap;     /* source column -> destination column */
-    uint32_t *colcount; /* source columns per destination column */
-    uint64_t *sums;     /* one destination row of sums */
+    uint32_t *colcount; /* source columns per destination column (consecutive ones) */
+    uint32_t *sums;     /* per source sample, its column's sum over the band's rows */
     double *inv;        /* 1 / colcount */
+    uint64_t *magic;    /* per column, two multipliers dividing by a box's size (resample.c) */
+    unsigned rows_lo;   /* source rows per band: rows_lo or rows_lo + 1 */
+    int magic_ok;       /* every box is small enough for the multipliers */
     unsigned band;      /* destination row being summed */
     unsigned band_rows; /* source rows summed into it */
     unsigned char *out; /* dst_w * dst_h * channels; handed over by finish */
