@@ -54,6 +54,7 @@ struct dc_bits {
     const unsigned char *src, *end;
     unsigned char *buf; /* WINDOW_BYTES + PAD_BYTES */
     size_t fill;        /* unstuffed bytes in buf */
+    size_t dirty;       /* bytes of buf ever written; the rest is still calloc's zeros */
     size_t pos;         /* bit position in buf */
     int marker;         /* the marker that ended the interval; -1 while it goes on */
 };
@@ -337,7 +338,11 @@ static void refill(struct dc_bits *b)
             b->marker = *b->src;
         b->src++;
     }
-    memset(b->buf + b->fill, 0, PAD_BYTES);
+    /* Zeros after the bytes: only what earlier fills left there needs clearing, which keeps
+     * short restart intervals (one per MCU, say) from clearing the whole pad each time. */
+    if (b->dirty > b->fill)
+        memset(b->buf + b->fill, 0, b->dirty - b->fill);
+    b->dirty = b->fill;
 }
 
 /* The bits of one MCU: acc holds avail bits, left-aligned, read up to p. After a top-up it
@@ -564,7 +569,7 @@ int img_jpeg_dc_decode(const unsigned char *d, size_t len, unsigned w, unsigned 
     if (ok) {
         b.src = j->entropy;
         b.end = j->end;
-        b.buf = malloc(WINDOW_BYTES + PAD_BYTES);
+        b.buf = calloc(1, WINDOW_BYTES + PAD_BYTES);
         ok = b.buf && read_scan(j, &g, &b, out);
     }
     free(b.buf);
