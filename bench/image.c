@@ -7,6 +7,8 @@
  *     snapshot  decode (reduced scale) + draw three boxes, a zone and the strip + encode,
  *               1280 wide, quality 80 (img_snapshot_make)
  *     motion    grayscale thumbnail at 1/8 + motion score against the previous frame
+ *     eighth    TurboJPEG's own grayscale decode at 1/8 alone (what the motion check ran
+ *               before it read the DC terms itself)
  *     floor     plain TurboJPEG: decode at full size to RGB, encode at quality 80
  */
 #include <stdio.h>
@@ -108,6 +110,23 @@ static int run_motion(const struct lk_buf *frame, struct img_thumb *prev, struct
     return rc;
 }
 
+static int run_eighth(const struct lk_buf *frame)
+{
+    tjhandle d = tjInitDecompress();
+    int w, h, sub, cs, rc = -1;
+    unsigned char *gray = NULL;
+    const unsigned char *data = (const unsigned char *)frame->data;
+    tjscalingfactor eighth = {1, 8};
+    if (tjDecompressHeader3(d, data, frame->len, &w, &h, &sub, &cs) == 0 &&
+        (gray = malloc((size_t)TJSCALED(w, eighth) * TJSCALED(h, eighth))) &&
+        tjDecompress2(d, data, frame->len, gray, TJSCALED(w, eighth), 0, TJSCALED(h, eighth),
+                      TJPF_GRAY, TJFLAG_FASTDCT) == 0)
+        rc = 0;
+    free(gray);
+    tjDestroy(d);
+    return rc;
+}
+
 static int run_floor(const struct lk_buf *frame)
 {
     tjhandle d = tjInitDecompress(), c = tjInitCompress();
@@ -133,7 +152,8 @@ int main(int argc, char **argv)
         return make_frame((unsigned)strtoul(argv[2], NULL, 10),
                           (unsigned)strtoul(argv[3], NULL, 10), argv[4], argv[5]);
     if (argc != 4) {
-        fputs("usage: bench_image make W H SRC OUT | bench_image snapshot|motion|floor FRAME N\n",
+        fputs("usage: bench_image make W H SRC OUT | bench_image snapshot|motion|eighth|floor "
+              "FRAME N\n",
               stderr);
         return 2;
     }
@@ -150,6 +170,7 @@ int main(int argc, char **argv)
         double start = now_ms();
         int rc = strcmp(argv[1], "snapshot") == 0 ? run_snapshot(&frame, &err)
                  : strcmp(argv[1], "motion") == 0 ? run_motion(&frame, &prev, &err)
+                 : strcmp(argv[1], "eighth") == 0 ? run_eighth(&frame)
                                                   : run_floor(&frame);
         t[i] = now_ms() - start;
         if (rc != 0) {

@@ -39,6 +39,15 @@ int img_jpeg_scaled_size(const unsigned char *d, size_t len, unsigned min_side, 
                          unsigned *w, unsigned *h, unsigned long long *decoder_bytes,
                          struct lk_error *err);
 
+/* The gray picture at 1/8 scale (w x h: the image's sides / 8, rounded up) of a
+ * sequential Huffman JPEG, from its luma DC terms: the pixels TurboJPEG's 1/8 grayscale
+ * decode gives, without decoding the AC terms. 1 when out (caller's, w * h bytes) is
+ * filled; 0 when the JPEG is not one this reader takes (progressive, arithmetic, 12-bit,
+ * several scans, RGB, luma subsampled, a damaged stream TurboJPEG would patch with a
+ * warning): the caller decodes it with TurboJPEG instead. */
+int img_jpeg_dc_decode(const unsigned char *d, size_t len, unsigned w, unsigned h,
+                       unsigned char *out);
+
 /* Encodes RGB rows (stride bytes apart) as a JPEG 4:2:0 at quality, appended to out
  * (LK_TOO_LARGE past its cap). */
 int img_jpeg_encode(const unsigned char *rgb, unsigned w, size_t stride, unsigned h, int quality,
@@ -47,10 +56,12 @@ int img_jpeg_encode(const unsigned char *rgb, unsigned w, size_t stride, unsigne
 /* Box-filter downscaler fed one source row at a time, in order. */
 struct img_resampler {
     unsigned src_w, src_h, dst_w, dst_h, channels;
-    unsigned *xmap;     /* source column -> destination column */
-    uint32_t *colcount; /* source columns per destination column */
-    uint64_t *sums;     /* one destination row of sums */
+    uint32_t *colcount; /* source columns per destination column (consecutive ones) */
+    uint32_t *sums;     /* per source sample, its column's sum over the band's rows */
     double *inv;        /* 1 / colcount */
+    uint64_t *magic;    /* per column, two multipliers dividing by a box's size (resample.c) */
+    unsigned rows_lo;   /* source rows per band: rows_lo or rows_lo + 1 */
+    int magic_ok;       /* every box is small enough for the multipliers */
     unsigned band;      /* destination row being summed */
     unsigned band_rows; /* source rows summed into it */
     unsigned char *out; /* dst_w * dst_h * channels; handed over by finish */

@@ -17,12 +17,34 @@ void img_fit_size(unsigned src_w, unsigned src_h, unsigned max_side, unsigned *w
     *h = sh ? (unsigned)sh : 1;
 }
 
+/* Bands are src_h / dst_h rows high, rounded down or up: rows_lo or rows_lo + 1. For each
+ * column and both heights, the multiplier that divides its box sum by its sample count n:
+ * with m = ceil(2^32 / n), (N * m) >> 32 is N / n rounded down for every N < 2^32 / n,
+ * which holds for a box sum (N <= 256 n) while n < 4096. Larger boxes keep the double path
+ * (magic_ok 0). */
+#define MAGIC_MAX_BOX 4095u
+
+static void set_magic(struct img_resampler *r)
+{
+    r->rows_lo = r->src_h / r->dst_h;
+    r->magic_ok = 1;
+    for (unsigned x = 0; x < r->dst_w; x++)
+        for (unsigned k = 0; k < 2; k++) {
+            unsigned long long n = (unsigned long long)r->colcount[x] * (r->rows_lo + k);
+            if (n == 0 || n > MAGIC_MAX_BOX) {
+                r->magic_ok = 0;
+                return;
+            }
+            r->magic[2 * x + k] = ((1ull << 32) + n - 1) / n;
+        }
+}
+
 void img_resampler_cleanup(struct img_resampler *r)
 {
-    free(r->xmap);
     free(r->colcount);
     free(r->sums);
     free(r->inv);
+    free(r->magic);
     free(r->out);
     memset(r, 0, sizeof(*r));
 }
@@ -41,21 +63,21 @@ int img_resampler_init(struct img_resampler *r, unsigned src_w, unsigned src_h, 
     r->dst_w = dst_w;
     r->dst_h = dst_h;
     r->channels = channels;
-    r->xmap = malloc((size_t)src_w * sizeof(*r->xmap));
     r->colcount = calloc(dst_w, sizeof(*r->colcount));
-    r->sums = calloc((size_t)dst_w * channels, sizeof(*r->sums));
+    r->sums = calloc((size_t)src_w * channels, sizeof(*r->sums));
     r->inv = malloc((size_t)dst_w * sizeof(*r->inv));
+    r->magic = malloc((size_t)dst_w * 2 * sizeof(*r->magic));
     r->out = calloc(1, (size_t)out_bytes);
-    if (!r->xmap || !r->colcount || !r->sums || !r->inv || !r->out) {
+    if (!r->colcount || !r->sums || !r->inv || !r->magic || !r->out) {
         img_resampler_cleanup(r);
         return err_set(err, LK_NOMEM, "out of memory scaling an image");
     }
-    for (unsigned x = 0; x < src_w; x++) {
-        r->xmap[x] = (unsigned)((unsigned long long)x * dst_w / src_w);
-        r->colcount[r->xmap[x]]++;
-    }
+    /* Source column x goes to destination column x * dst_w / src_w. */
+    for (unsigned x = 0; x < src_w; x++)
+        r->colcount[(unsigned long long)x * dst_w / src_w]++;
     for (unsigned x = 0; x < dst_w; x++)
         r->inv[x] = 1.0 / r->colcount[x];
+    set_magic(r);
     return LK_OK;
 }
 
@@ -66,19 +88,23 @@ int img_resampler_init(struct img_resampler *r, unsigned src_w, unsigned src_h, 
  * division's answer without a division per sample. */
 #define QUOTIENT_NUDGE (1.0 / (1ull << 40))
 
-/* The channel count is a constant in each caller, so the compiler unrolls the inner loops. */
-static inline void flush_samples(unsigned char *restrict dst, uint64_t *restrict s,
-                                 const uint32_t *restrict colcount, const double *restrict inv,
-                                 unsigned w, unsigned rows, unsigned ch)
+/* The channel count is a constant in each caller, so the compiler unrolls the inner loops.
+ * A box's source columns are consecutive in sums. magic is NULL for the double path. */
+static inline void flush_samples(const struct img_resampler *r, unsigned char *restrict dst,
+                                 unsigned rows, const uint64_t *restrict magic, unsigned ch)
 {
+    const uint32_t *restrict s = r->sums;
     double inv_rows = 1.0 / rows;
-    for (unsigned x = 0; x < w; x++, s += ch, dst += ch) {
-        uint64_t half = (uint64_t)colcount[x] * rows / 2;
-        double scale = inv[x] * inv_rows;
-        for (unsigned c = 0; c < ch; c++) {
-            dst[c] = (unsigned char)((double)(int64_t)(s[c] + half) * scale + QUOTIENT_NUDGE);
-            s[c] = 0; /* ready for the next band without another pass */
-        }
+    for (unsigned x = 0; x < r->dst_w; x++, dst += ch) {
+        unsigned cols = r->colcount[x];
+        uint64_t half = (uint64_t)cols * rows / 2, sum[4] = {half, half, half, half};
+        for (unsigned i = 0; i < cols; i++, s += ch)
+            for (unsigned c = 0; c < ch; c++)
+                sum[c] += s[c];
+        for (unsigned c = 0; c < ch; c++)
+            dst[c] = magic ? (unsigned char)((sum[c] * magic[2 * x]) >> 32)
+                           : (unsigned char)((double)(int64_t)sum[c] * r->inv[x] * inv_rows +
+                                             QUOTIENT_NUDGE);
     }
 }
 
@@ -87,27 +113,20 @@ static void flush_band(struct img_resampler *r)
     if (r->band_rows == 0 || r->band >= r->dst_h)
         return;
     unsigned char *dst = r->out + (size_t)r->band * r->dst_w * r->channels;
+    unsigned k = r->band_rows - r->rows_lo;
+    const uint64_t *magic = r->magic_ok && k < 2 ? r->magic + k : NULL;
     switch (r->channels) {
     case 1:
-        flush_samples(dst, r->sums, r->colcount, r->inv, r->dst_w, r->band_rows, 1);
+        flush_samples(r, dst, r->band_rows, magic, 1);
         break;
     case 3:
-        flush_samples(dst, r->sums, r->colcount, r->inv, r->dst_w, r->band_rows, 3);
+        flush_samples(r, dst, r->band_rows, magic, 3);
         break;
     default:
-        flush_samples(dst, r->sums, r->colcount, r->inv, r->dst_w, r->band_rows, r->channels);
+        flush_samples(r, dst, r->band_rows, magic, r->channels);
     }
+    memset(r->sums, 0, (size_t)r->src_w * r->channels * sizeof(*r->sums));
     r->band_rows = 0;
-}
-
-static inline void add_row(uint64_t *restrict sums, const unsigned *restrict xmap,
-                           const unsigned char *restrict row, unsigned w, unsigned ch)
-{
-    for (unsigned x = 0; x < w; x++, row += ch) {
-        uint64_t *s = sums + (size_t)xmap[x] * ch;
-        for (unsigned c = 0; c < ch; c++)
-            s[c] += row[c];
-    }
 }
 
 int img_resampler_row(void *ctx, const unsigned char *row, unsigned y)
@@ -120,16 +139,12 @@ int img_resampler_row(void *ctx, const unsigned char *row, unsigned y)
         flush_band(r);
         r->band = band;
     }
-    switch (r->channels) {
-    case 1:
-        add_row(r->sums, r->xmap, row, r->src_w, 1);
-        break;
-    case 3:
-        add_row(r->sums, r->xmap, row, r->src_w, 3);
-        break;
-    default:
-        add_row(r->sums, r->xmap, row, r->src_w, r->channels);
-    }
+    /* Rows are summed sample by sample (a loop the compiler vectorizes); boxes are summed
+     * across when the band is flushed. */
+    uint32_t *restrict s = r->sums;
+    size_t n = (size_t)r->src_w * r->channels;
+    for (size_t i = 0; i < n; i++)
+        s[i] += row[i];
     r->band_rows++;
     return LK_OK;
 }
@@ -171,17 +186,16 @@ static int fit_row(void *ctx, const unsigned char *row, unsigned y)
 static unsigned long long resampler_bytes(unsigned src_w, unsigned dst_w, unsigned dst_h,
                                           unsigned channels)
 {
-    return (unsigned long long)dst_w * dst_h * channels + (unsigned long long)src_w * 4 +
-           (unsigned long long)dst_w * 4 + (unsigned long long)dst_w * channels * 8 +
-           (unsigned long long)dst_w * 8;
+    return (unsigned long long)dst_w * dst_h * channels + (unsigned long long)dst_w * 4 +
+           (unsigned long long)src_w * channels * 4 + (unsigned long long)dst_w * 8 +
+           (unsigned long long)dst_w * 16;
 }
 
 /* A PNG row at 16 bits RGBA is 8 bytes a pixel; the decoder holds two, plus one output row. */
 #define PNG_ROW_BYTES_PER_PIXEL (8 + 8 + 4)
 
-int img_decode_fitted_cost(const unsigned char *d, size_t len, unsigned channels,
-                           unsigned max_side, unsigned jpeg_min_side, struct img_fit_cost *cost,
-                           struct lk_error *err)
+int img_decode_fitted_cost(const unsigned char *d, size_t len, unsigned channels, unsigned max_side,
+                           unsigned jpeg_min_side, struct img_fit_cost *cost, struct lk_error *err)
 {
     unsigned src_w = 0, src_h = 0;
     unsigned long long decoder = 0;
@@ -189,8 +203,7 @@ int img_decode_fitted_cost(const unsigned char *d, size_t len, unsigned channels
     memset(cost, 0, sizeof(*cost));
     switch (img_detect(d, len)) {
     case IMG_FORMAT_JPEG:
-        rc = img_jpeg_scaled_size(d, len, jpeg_min_side, channels, &src_w, &src_h, &decoder,
-                                  err);
+        rc = img_jpeg_scaled_size(d, len, jpeg_min_side, channels, &src_w, &src_h, &decoder, err);
         break;
     case IMG_FORMAT_PNG: {
         struct img_png_header h;

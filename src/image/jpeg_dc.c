@@ -1,0 +1,578 @@
+/* The luma DC terms of a sequential Huffman JPEG, read without TurboJPEG. At 1/8 scale
+ * TurboJPEG's inverse DCT is the DC term alone, so these give the same gray pixels, but the
+ * AC terms, which are most of the bytes, are skipped with one table lookup each instead of
+ * being decoded into blocks. Motion gating reads every frame this way. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "img_internal.h"
+
+#define FAST_BITS 12
+#define MAX_COMPONENTS 3
+#define MAX_BLOCKS_PER_MCU 10
+/* Unstuffed entropy bytes held at once, and the zeros kept after them. One MCU can take at
+ * most 10 blocks of 64 symbols of 31 bits (a 16-bit code and 15 magnitude bits), and a
+ * top-up loads 8 bytes ahead, so a reader never looks past the pad. */
+#define WINDOW_BYTES (64u * 1024)
+#define MCU_MAX_BYTES ((MAX_BLOCKS_PER_MCU * 64u * 31u + 7u) / 8u)
+#define PAD_BYTES (MCU_MAX_BYTES + 16u)
+
+/* A Huffman table as DHT gives it, and its decoding tables once a scan uses it. */
+struct dc_huff {
+    uint8_t counts[17]; /* codes of each length 1..16 */
+    uint8_t vals[256];
+    unsigned nvals;
+    int defined, built;
+    /* fast[next FAST_BITS bits]: 0 (a longer code) takes the slow path. DC tables: code
+     * length | symbol << 5; AC tables: code + magnitude bits | terms advanced << 5 (64 ends
+     * the block). */
+    uint16_t fast[1u << FAST_BITS];
+    uint16_t pair[1u << FAST_BITS]; /* AC tables: see build_pairs */
+    int32_t maxcode[17];            /* largest code of each length, -1 when none */
+    int32_t valoff[17];             /* index in vals of a length's first code, minus that code */
+};
+
+struct dc_comp {
+    unsigned id, h, v, tq;
+    unsigned td, ta; /* the scan's tables */
+};
+
+struct dc_jpeg {
+    unsigned w, h, ncomp, restart;
+    struct dc_comp comp[MAX_COMPONENTS];
+    int16_t q0[4]; /* each quantization table's DC step, as libjpeg multiplies with it */
+    int qdefined[4];
+    struct dc_huff dc[4], ac[4];
+    unsigned scan[MAX_COMPONENTS]; /* the scan's components, as indexes into comp */
+    int adobe, seen_sof;
+    const unsigned char *entropy, *end;
+};
+
+/* The entropy-coded bytes of one restart interval, unstuffed a window at a time. */
+struct dc_bits {
+    const unsigned char *src, *end;
+    unsigned char *buf; /* WINDOW_BYTES + PAD_BYTES */
+    size_t fill;        /* unstuffed bytes in buf */
+    size_t dirty;       /* bytes of buf ever written; the rest is still calloc's zeros */
+    size_t pos;         /* bit position in buf */
+    int marker;         /* the marker that ended the interval; -1 while it goes on */
+};
+
+static unsigned be16(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+static int parse_dqt(struct dc_jpeg *j, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        unsigned pq = p[0] >> 4, tq = p[0] & 15;
+        size_t size = 1 + 64 * (pq + 1);
+        if (pq > 1 || tq > 3 || n < size)
+            return 0;
+        j->q0[tq] = (int16_t)(pq ? be16(p + 1) : p[1]);
+        j->qdefined[tq] = 1;
+        p += size;
+        n -= size;
+    }
+    return 1;
+}
+
+static int parse_dht(struct dc_jpeg *j, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        if (n < 17 || (p[0] >> 4) > 1 || (p[0] & 15) > 3)
+            return 0;
+        struct dc_huff *t = (p[0] >> 4) ? &j->ac[p[0] & 15] : &j->dc[p[0] & 15];
+        unsigned total = 0;
+        for (int l = 1; l <= 16; l++)
+            total += t->counts[l] = p[l];
+        if (total > 256 || n < 17 + (size_t)total)
+            return 0;
+        memcpy(t->vals, p + 17, total);
+        t->nvals = total;
+        t->defined = 1;
+        p += 17 + total;
+        n -= 17 + total;
+    }
+    return 1;
+}
+
+static int parse_sof(struct dc_jpeg *j, const unsigned char *p, size_t n)
+{
+    if (j->seen_sof || n < 6 || p[0] != 8)
+        return 0;
+    j->seen_sof = 1;
+    j->h = be16(p + 1);
+    j->w = be16(p + 3);
+    j->ncomp = p[5];
+    if (j->w == 0 || j->h == 0 || (j->ncomp != 1 && j->ncomp != 3) || n != 6 + 3 * j->ncomp)
+        return 0;
+    for (unsigned c = 0; c < j->ncomp; c++) {
+        struct dc_comp *k = &j->comp[c];
+        k->id = p[6 + 3 * c];
+        k->h = p[7 + 3 * c] >> 4;
+        k->v = p[7 + 3 * c] & 15;
+        k->tq = p[8 + 3 * c];
+        if (k->h < 1 || k->h > 4 || k->v < 1 || k->v > 4 || k->tq > 3)
+            return 0;
+    }
+    return 1;
+}
+
+static int parse_sos(struct dc_jpeg *j, const unsigned char *p, size_t n)
+{
+    /* One scan holding every component: what a sequential encoder writes by default. */
+    if (!j->seen_sof || n < 1 || p[0] != j->ncomp || n != 4 + 2 * (size_t)j->ncomp)
+        return 0;
+    for (unsigned s = 0; s < j->ncomp; s++) {
+        unsigned id = p[1 + 2 * s], td = p[2 + 2 * s] >> 4, ta = p[2 + 2 * s] & 15;
+        unsigned c = 0;
+        while (c < j->ncomp && j->comp[c].id != id)
+            c++;
+        if (c == j->ncomp || td > 3 || ta > 3 || !j->dc[td].defined || !j->ac[ta].defined ||
+            !j->qdefined[j->comp[c].tq])
+            return 0;
+        j->comp[c].td = td;
+        j->comp[c].ta = ta;
+        j->scan[s] = c;
+    }
+    const unsigned char *q = p + 1 + 2 * j->ncomp;
+    return q[0] == 0 && q[1] == 63 && q[2] == 0;
+}
+
+/* Whether libjpeg reads component 0 as the gray picture: not for RGB (an Adobe transform,
+ * or ids R, G, B), and not when luma is subsampled below another component. Also whether
+ * an MCU keeps to the 10 blocks the standard allows (and the window's pad assumes). */
+static int luma_is_first(const struct dc_jpeg *j)
+{
+    if (j->ncomp == 3 &&
+        (j->adobe || (j->comp[0].id == 'R' && j->comp[1].id == 'G' && j->comp[2].id == 'B')))
+        return 0;
+    unsigned blocks = j->comp[0].h * j->comp[0].v;
+    for (unsigned c = 1; c < j->ncomp; c++) {
+        if (j->comp[c].h > j->comp[0].h || j->comp[c].v > j->comp[0].v)
+            return 0;
+        blocks += j->comp[c].h * j->comp[c].v;
+    }
+    return j->ncomp == 1 || blocks <= MAX_BLOCKS_PER_MCU;
+}
+
+static int parse_segment(struct dc_jpeg *j, unsigned m, const unsigned char *p, size_t n)
+{
+    switch (m) {
+    case 0xC0:
+    case 0xC1:
+        return parse_sof(j, p, n);
+    case 0xC4:
+        return parse_dht(j, p, n);
+    case 0xDB:
+        return parse_dqt(j, p, n);
+    case 0xDD:
+        j->restart = n == 2 ? be16(p) : 0;
+        return n == 2;
+    case 0xEE:
+        j->adobe |= n >= 5 && memcmp(p, "Adobe", 5) == 0;
+        return 1;
+    default:
+        /* Other frame types (progressive, lossless, arithmetic) and DNL are TurboJPEG's. */
+        return !(m >= 0xC2 && m <= 0xCF) && m != 0xDC;
+    }
+}
+
+/* Walks the marker segments up to the first scan; 1 when it is one this reader takes. */
+static int parse_headers(const unsigned char *d, size_t len, struct dc_jpeg *j)
+{
+    if (len < 4 || d[0] != 0xFF || d[1] != 0xD8)
+        return 0;
+    size_t i = 2;
+    for (;;) {
+        if (i >= len || d[i] != 0xFF)
+            return 0;
+        while (i < len && d[i] == 0xFF)
+            i++;
+        if (i + 3 > len)
+            return 0;
+        unsigned m = d[i++];
+        size_t seg = be16(d + i);
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD9) || seg < 2 || seg > len - i)
+            return 0;
+        if (m == 0xDA) {
+            j->entropy = d + i + seg;
+            j->end = d + len;
+            return parse_sos(j, d + i + 2, seg - 2) && luma_is_first(j);
+        }
+        if (!parse_segment(j, m, d + i + 2, seg - 2))
+            return 0;
+        i += seg;
+    }
+}
+
+/* Canonical codes as the DHT counts give them; 0 for a table libjpeg rejects (a code
+ * overflowing its length, or a DC symbol over 15). fast is filled by the caller. */
+static int build_codes(struct dc_huff *t, int is_dc, uint32_t *codes, uint8_t *lengths)
+{
+    uint32_t code = 0;
+    unsigned k = 0;
+    for (int l = 1; l <= 16; l++) {
+        t->valoff[l] = (int32_t)k - (int32_t)code;
+        for (unsigned i = 0; i < t->counts[l]; i++, k++, code++) {
+            if (is_dc && t->vals[k] > 15)
+                return 0;
+            codes[k] = code;
+            lengths[k] = (uint8_t)l;
+        }
+        t->maxcode[l] = t->counts[l] ? (int32_t)code - 1 : -1;
+        if (code >= (1u << l))
+            return 0;
+        code <<= 1;
+    }
+    return 1;
+}
+
+/* Skipping needs only how many magnitude bits follow a code, not their value, so every
+ * code of up to FAST_BITS bits has an entry. */
+static unsigned fast_entry(unsigned len, unsigned sym, int is_dc)
+{
+    if (is_dc)
+        return len | sym << 5;
+    unsigned run = sym >> 4, size = sym & 15;
+    unsigned advance = size ? run + 1 : run == 15 ? 16 : 64;
+    return (len + size) | advance << 5;
+}
+
+/* pair[i]: the AC symbol at the head of the FAST_BITS bits i and the one after it when that
+ * one's code is inside i too, as one entry; the single entry otherwise. Used only where the
+ * first cannot end the block by reaching term 64, so the second still belongs to it. */
+static void build_pairs(struct dc_huff *t, const uint8_t *code_len)
+{
+    for (unsigned i = 0; i < (1u << FAST_BITS); i++) {
+        unsigned e = t->fast[i], used = e & 31, advance = e >> 5;
+        t->pair[i] = (uint16_t)e;
+        if (!e || advance >= 64 || used >= FAST_BITS)
+            continue;
+        unsigned next = (i << used) & ((1u << FAST_BITS) - 1), e2 = t->fast[next];
+        if (e2 && code_len[next] <= FAST_BITS - used)
+            t->pair[i] = (uint16_t)((used + (e2 & 31)) | (advance + (e2 >> 5)) << 5);
+    }
+}
+
+static int build_table(struct dc_huff *t, int is_dc)
+{
+    uint32_t codes[256];
+    uint8_t lengths[256], code_len[1u << FAST_BITS];
+    if (t->built)
+        return 1;
+    if (!build_codes(t, is_dc, codes, lengths))
+        return 0;
+    memset(t->fast, 0, sizeof(t->fast));
+    for (unsigned k = 0; k < t->nvals; k++) {
+        if (lengths[k] > FAST_BITS)
+            continue;
+        unsigned shift = FAST_BITS - lengths[k];
+        uint16_t e = (uint16_t)fast_entry(lengths[k], t->vals[k], is_dc);
+        for (uint32_t x = 0; x < (1u << shift); x++) {
+            t->fast[codes[k] << shift | x] = e;
+            code_len[codes[k] << shift | x] = lengths[k];
+        }
+    }
+    if (!is_dc)
+        build_pairs(t, code_len);
+    t->built = 1;
+    return 1;
+}
+
+/* The symbol at the head of v (left-aligned bits) and its code length; -1 for no code. */
+static int slow_symbol(const struct dc_huff *t, uint64_t v, unsigned *len)
+{
+    for (unsigned l = 1; l <= 16; l++) {
+        int32_t code = (int32_t)(v >> (64 - l));
+        if (code <= t->maxcode[l]) {
+            *len = l;
+            return t->vals[t->valoff[l] + code];
+        }
+    }
+    return -1;
+}
+
+static uint64_t load_be64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+/* One block of an MCU: its tables. */
+struct dc_block {
+    const struct dc_huff *dc, *ac;
+};
+
+/* Unstuffs more of the interval into the window, keeping the bytes not yet read. */
+static void refill(struct dc_bits *b)
+{
+    size_t used = b->pos >> 3, keep = b->fill - used;
+    memmove(b->buf, b->buf + used, keep);
+    b->pos &= 7;
+    b->fill = keep;
+    while (b->fill < WINDOW_BYTES && b->marker < 0 && b->src < b->end) {
+        size_t room = WINDOW_BYTES - b->fill, left = (size_t)(b->end - b->src);
+        size_t n = room < left ? room : left;
+        const unsigned char *ff = memchr(b->src, 0xFF, n);
+        size_t run = ff ? (size_t)(ff - b->src) : n;
+        memcpy(b->buf + b->fill, b->src, run);
+        b->fill += run;
+        b->src += run;
+        if (!ff)
+            continue;
+        while (b->src < b->end && *b->src == 0xFF)
+            b->src++;
+        if (b->src == b->end)
+            break;
+        if (*b->src == 0)
+            b->buf[b->fill++] = 0xFF;
+        else
+            b->marker = *b->src;
+        b->src++;
+    }
+    /* Zeros after the bytes: only what earlier fills left there needs clearing, which keeps
+     * short restart intervals (one per MCU, say) from clearing the whole pad each time. */
+    if (b->dirty > b->fill)
+        memset(b->buf + b->fill, 0, b->dirty - b->fill);
+    b->dirty = b->fill;
+}
+
+/* The bits of one MCU: acc holds avail bits, left-aligned, read up to p. After a top-up it
+ * holds at least 56: two symbols of at most 27 bits each (code + magnitude). */
+struct dc_acc {
+    const unsigned char *p;
+    uint64_t acc;
+    unsigned avail;
+};
+
+static inline void acc_top_up(struct dc_acc *a)
+{
+    /* Bits under avail that were loaded before are the same bits again: OR keeps them. */
+    a->acc |= load_be64(a->p) >> a->avail;
+    a->p += (63 - a->avail) >> 3;
+    a->avail |= 56;
+}
+
+static inline void acc_drop(struct dc_acc *a, unsigned n)
+{
+    a->acc <<= n;
+    a->avail -= n;
+}
+
+/* The fast-table entry of a symbol past the table (code and magnitude over FAST_BITS
+ * bits): same layout, 0 for a bad code. Length up to 16 + 15 bits, advance up to 64. */
+static unsigned slow_entry(const struct dc_huff *t, uint64_t acc, int is_dc)
+{
+    unsigned len;
+    int sym = slow_symbol(t, acc, &len);
+    if (sym < 0)
+        return 0;
+    if (is_dc)
+        return len | (unsigned)sym << 5;
+    unsigned run = (unsigned)sym >> 4, size = (unsigned)sym & 15;
+    return (len + size) | (size ? run + 1 : run == 15 ? 16 : 64) << 5;
+}
+
+/* Skips one or two symbols of a block's AC terms: one table lookup for most. Pairs are
+ * taken while no single symbol (16 terms at most) can reach term 64. */
+#define SKIP_SYMBOLS(s, k, t)                                                                      \
+    do {                                                                                           \
+        unsigned i_ = (unsigned)((s).acc >> (64 - FAST_BITS));                                     \
+        unsigned e_ = (k) <= 47 ? (t)->pair[i_] : (t)->fast[i_];                                   \
+        if (!e_ && !(e_ = slow_entry((t), (s).acc, 0)))                                            \
+            return 0;                                                                              \
+        acc_drop(&(s), e_ & 31);                                                                   \
+        (k) += e_ >> 5;                                                                            \
+    } while (0)
+
+/* A block's DC difference, from bits topped up just before. */
+static inline int read_dc(struct dc_acc *s, const struct dc_huff *dc, int32_t *diff)
+{
+    unsigned e = dc->fast[s->acc >> (64 - FAST_BITS)];
+    if (!e && !(e = slow_entry(dc, s->acc, 1)))
+        return 0;
+    unsigned size = e >> 5;
+    acc_drop(s, e & 31);
+    int32_t x = 0;
+    if (size) {
+        x = (int32_t)(s->acc >> (64 - size));
+        if (x < (1 << (size - 1)))
+            x -= (1 << size) - 1;
+        acc_drop(s, size);
+    }
+    *diff = x;
+    return 1;
+}
+
+/* The blocks of one MCU: their DC differences in diff, their AC terms skipped; 0 for a bad
+ * code. Not inlined, and on a local copy of the bits: the state then stays in registers in
+ * the loop that takes most of the time. An entry takes at most 31 bits, so a second one
+ * follows a top-up only when that many are left. */
+__attribute__((noinline)) static int read_blocks(struct dc_acc *a, const struct dc_block *block,
+                                                 unsigned nblocks, int32_t *diff)
+{
+    struct dc_acc s = *a;
+    for (unsigned b = 0; b < nblocks; b++) {
+        const struct dc_huff *ac = block[b].ac;
+        acc_top_up(&s);
+        if (!read_dc(&s, block[b].dc, &diff[b]))
+            return 0;
+        for (unsigned k = 1; k < 64;) {
+            acc_top_up(&s);
+            SKIP_SYMBOLS(s, k, ac);
+            if (k < 64 && s.avail >= 31)
+                SKIP_SYMBOLS(s, k, ac);
+        }
+    }
+    *a = s;
+    return 1;
+}
+
+/* libjpeg's 1x1 inverse DCT of a DC term: descale, then its range-limit table, which wraps
+ * values past +-512 rather than clamping them. */
+static unsigned char dc_pixel(uint32_t pred, int16_t q0)
+{
+    int32_t v = ((int32_t)(int16_t)pred * q0 + 4) >> 3;
+    unsigned i = (unsigned)v & 1023;
+    return (unsigned char)(i < 128 ? i + 128 : i < 512 ? 255 : i < 896 ? 0 : i - 896);
+}
+
+struct dc_geometry {
+    unsigned mcus_x, mcus_y, out_w, out_h;
+    unsigned luma_w, luma_h; /* luma blocks per MCU across and down */
+    unsigned luma_first;     /* the first of them in the MCU; the rest follow it */
+    unsigned nblocks;
+    int16_t q0;
+    struct dc_block block[MAX_BLOCKS_PER_MCU];
+};
+
+static void plan_blocks(const struct dc_jpeg *j, struct dc_geometry *g, int single)
+{
+    g->nblocks = 0;
+    g->luma_w = g->luma_h = 1;
+    for (unsigned s = 0; s < j->ncomp; s++) {
+        unsigned c = j->scan[s];
+        unsigned bh = single ? 1 : j->comp[c].h, bv = single ? 1 : j->comp[c].v;
+        for (unsigned by = 0; by < bv; by++)
+            for (unsigned bx = 0; bx < bh; bx++)
+                g->block[g->nblocks++] =
+                    (struct dc_block){&j->dc[j->comp[c].td], &j->ac[j->comp[c].ta]};
+        if (c == 0) {
+            g->luma_w = bh;
+            g->luma_h = bv;
+            g->luma_first = g->nblocks - bh * bv;
+        }
+    }
+}
+
+static void geometry(const struct dc_jpeg *j, struct dc_geometry *g)
+{
+    unsigned hmax = 1, vmax = 1;
+    for (unsigned c = 0; c < j->ncomp; c++) {
+        hmax = j->comp[c].h > hmax ? j->comp[c].h : hmax;
+        vmax = j->comp[c].v > vmax ? j->comp[c].v : vmax;
+    }
+    g->out_w = (j->w + 7) / 8;
+    g->out_h = (j->h + 7) / 8;
+    /* A scan of one component has MCUs of one block, whatever its sampling factors. */
+    int single = j->ncomp == 1;
+    g->mcus_x = single ? g->out_w : (j->w + 8 * hmax - 1) / (8 * hmax);
+    g->mcus_y = single ? g->out_h : (j->h + 8 * vmax - 1) / (8 * vmax);
+    plan_blocks(j, g, single);
+    g->q0 = j->q0[j->comp[0].tq];
+}
+
+/* Reads one MCU; its luma blocks inside the picture become pixels of out. Only luma's DC
+ * predictor is kept: the other components' differences are read and dropped. */
+static int read_mcu(struct dc_bits *b, const struct dc_geometry *g, unsigned mx, unsigned my,
+                    uint32_t *pred, unsigned char *out)
+{
+    struct dc_acc a = {b->buf + (b->pos >> 3), 0, 0};
+    acc_top_up(&a);
+    acc_drop(&a, b->pos & 7);
+    int32_t diff[MAX_BLOCKS_PER_MCU];
+    if (!read_blocks(&a, g->block, g->nblocks, diff))
+        return 0;
+    b->pos = 8 * (size_t)(a.p - b->buf) - a.avail;
+    const int32_t *d = diff + g->luma_first;
+    unsigned x0 = mx * g->luma_w, y0 = my * g->luma_h;
+    for (unsigned y = y0; y < y0 + g->luma_h; y++)
+        for (unsigned x = x0; x < x0 + g->luma_w; x++) {
+            *pred += (uint32_t)*d++;
+            if (x < g->out_w && y < g->out_h)
+                out[(size_t)y * g->out_w + x] = dc_pixel(*pred, g->q0);
+        }
+    return 1;
+}
+
+/* Starts the next restart interval: the marker that ended this one must be RSTn, n = k % 8.
+ * Bytes left over before it are dropped, as libjpeg drops them (with a warning). */
+static int next_interval(struct dc_bits *b, unsigned k, uint32_t *pred)
+{
+    while (b->marker < 0 && b->src < b->end) {
+        b->pos = 8 * b->fill;
+        refill(b);
+    }
+    if (b->marker != 0xD0 + (int)(k % 8))
+        return 0;
+    *pred = 0;
+    b->marker = -1;
+    b->fill = 0;
+    b->pos = 0;
+    refill(b);
+    return 1;
+}
+
+static int read_scan(const struct dc_jpeg *j, const struct dc_geometry *g, struct dc_bits *b,
+                     unsigned char *out)
+{
+    uint32_t pred = 0;
+    unsigned long long n = 0;
+    refill(b);
+    for (unsigned my = 0; my < g->mcus_y; my++)
+        for (unsigned mx = 0; mx < g->mcus_x; mx++, n++) {
+            if (j->restart && n > 0 && n % j->restart == 0 &&
+                !next_interval(b, (unsigned)(n / j->restart - 1), &pred))
+                return 0;
+            if (b->fill - (b->pos >> 3) < MCU_MAX_BYTES)
+                refill(b);
+            /* Past the interval's bytes: libjpeg pads a short stream with zeros and warns. */
+            if (!read_mcu(b, g, mx, my, &pred, out) || b->pos > 8 * b->fill)
+                return 0;
+        }
+    return 1;
+}
+
+int img_jpeg_dc_decode(const unsigned char *d, size_t len, unsigned w, unsigned h,
+                       unsigned char *out)
+{
+    struct dc_jpeg *j = calloc(1, sizeof(*j));
+    struct dc_bits b = {.marker = -1};
+    int ok = j && parse_headers(d, len, j);
+    struct dc_geometry g;
+    if (ok) {
+        geometry(j, &g);
+        ok = g.out_w == w && g.out_h == h;
+    }
+    for (unsigned s = 0; ok && s < j->ncomp; s++) {
+        const struct dc_comp *c = &j->comp[j->scan[s]];
+        ok = build_table(&j->dc[c->td], 1) && build_table(&j->ac[c->ta], 0);
+    }
+    if (ok) {
+        b.src = j->entropy;
+        b.end = j->end;
+        b.buf = calloc(1, WINDOW_BYTES + PAD_BYTES);
+        ok = b.buf && read_scan(j, &g, &b, out);
+    }
+    free(b.buf);
+    free(j);
+    return ok;
+}
