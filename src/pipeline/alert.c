@@ -422,11 +422,14 @@ static void w_text(struct writer *w, const char *s)
     free(clean);
 }
 
-/* A member's name and colon; the value follows. */
+/* A member's name and colon; the value follows. The names this file spells out need no
+ * escapes and are copied as they are; a tag's name from outside goes through w_text. */
 static void w_key(struct writer *w, const char *key)
 {
-    w_text(w, key);
-    w_raw(w, ":", 1);
+    w_sep(w);
+    w_raw(w, "\"", 1);
+    w_raw(w, key, strlen(key));
+    w_raw(w, "\":", 2);
 }
 
 static void w_number(struct writer *w, const char *key, double v)
@@ -551,8 +554,11 @@ static void add_tags(struct writer *w, const struct alert_input *in)
             seen = same_tag_name(in->tags[j].name, in->tags[i].name);
         if (seen < 0)
             w->rc = LK_NOMEM;
-        else if (!seen)
-            w_member(w, in->tags[i].name, in->tags[i].value);
+        else if (!seen) {
+            w_text(w, in->tags[i].name);
+            w_raw(w, ":", 1);
+            w_text(w, in->tags[i].value);
+        }
     }
     w_raw(w, "}", 1);
 }
