@@ -183,8 +183,9 @@ struct sig_key_cache; /* sigv4.h */
  * Everything is owned by the struct. */
 struct aws_wire_request {
     char *url;
-    char **headers;
+    char **headers; /* header_count lines, pointing into lines */
     size_t header_count;
+    char *lines; /* every line, each NUL-terminated, in one block */
 };
 
 /* Resolves the endpoint (req->base_url, else cfg->endpoint_url[svc], else the public

@@ -16,6 +16,12 @@
  * always valid JSON. Returns LK_OK or a buf_* error. */
 int json_append_string(struct lk_buf *b, const char *s, size_t len);
 
+/* Appends s[0..len), which must be valid UTF-8, as a quoted JSON string with the escapes
+ * cJSON_Print writes (\" \\ \b \f \n \r \t, other bytes below 0x20 as \u00xx, the rest as
+ * they are): text written with it and json_format_number has the bytes cJSON would print.
+ * Returns LK_OK or a buf_* error. */
+int json_append_text(struct lk_buf *b, const char *s, size_t len);
+
 /* Object member lookups that return NULL unless the member exists with that type.
  * The returned pointers are borrowed from obj. */
 const char *json_get_string(const cJSON *obj, const char *name);

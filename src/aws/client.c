@@ -70,6 +70,10 @@ struct aws_client {
     struct aws_client_stats stats;
     struct transfer xfer;
     struct sig_key_cache keys; /* the day's signing key: four HMACs saved per request */
+    /* The header list handed to curl, built in place for each attempt: curl only reads the
+     * list while it performs, so its nodes are kept and reused rather than allocated. */
+    struct curl_slist *nodes;
+    size_t node_slots;
 };
 
 /* What one attempt came to. */
@@ -352,6 +356,7 @@ void aws_client_free(struct aws_client *client)
     if (client->curl)
         curl_easy_cleanup(client->curl);
     free(client->noproxy);
+    free(client->nodes);
     sig_key_cache_cleanup(&client->keys);
     free(client);
     curl_global_cleanup();
@@ -405,26 +410,32 @@ static void trace_response(const struct aws_response *resp, CURLcode cc)
 }
 
 /* The header list for curl: the signed lines, no Expect, and no Content-Type curl would
- * invent for a body sent without one. NULL when memory runs out. */
-static struct curl_slist *header_list(const struct aws_wire_request *wire, int has_body)
+ * invent for a body sent without one; in c->nodes, which point into wire. NULL when memory
+ * runs out. */
+static struct curl_slist *header_list(struct aws_client *c, const struct aws_wire_request *wire,
+                                      int has_body)
 {
-    struct curl_slist *list = NULL, *grown;
-    int has_type = 0;
-    for (size_t i = 0; i <= wire->header_count + 1; i++) {
-        const char *line = i < wire->header_count    ? wire->headers[i]
-                           : i == wire->header_count ? "Expect:"
-                                                     : "Content-Type:";
-        if (i < wire->header_count && strncasecmp(line, "content-type:", 13) == 0)
-            has_type = 1;
-        if (i == wire->header_count + 1 && (has_type || !has_body))
-            break;
-        if (!(grown = curl_slist_append(list, line))) {
-            curl_slist_free_all(list);
+    size_t need = wire->header_count + 2;
+    if (need > c->node_slots) {
+        struct curl_slist *grown = realloc(c->nodes, need * sizeof *grown);
+        if (!grown)
             return NULL;
-        }
-        list = grown;
+        c->nodes = grown;
+        c->node_slots = need;
     }
-    return list;
+    size_t n = 0;
+    int has_type = 0;
+    for (; n < wire->header_count; n++) {
+        c->nodes[n].data = wire->headers[n];
+        if (strncasecmp(wire->headers[n], "content-type:", 13) == 0)
+            has_type = 1;
+    }
+    c->nodes[n++].data = (char *)"Expect:";
+    if (has_body && !has_type)
+        c->nodes[n++].data = (char *)"Content-Type:";
+    for (size_t i = 0; i < n; i++)
+        c->nodes[i].next = i + 1 < n ? &c->nodes[i + 1] : NULL;
+    return c->nodes;
 }
 
 static void set_method(CURL *k, const struct aws_request *req)
@@ -461,7 +472,7 @@ static int wire_for_attempt(struct aws_client *c, const struct aws_request *req,
                               wire, err);
     if (rc != LK_OK)
         return rc;
-    *list = header_list(wire, strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0);
+    *list = header_list(c, wire, strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0);
     if (!*list)
         return err_set(err, LK_NOMEM, "out of memory");
     return LK_OK;
@@ -502,7 +513,6 @@ static int perform(struct aws_client *c, const struct aws_request *req, int64_t 
         return NOT_PREPARED;
     }
     if (budget_ms(deadline_ms) < CLIENT_MIN_ATTEMPT_MS) {
-        curl_slist_free_all(list);
         aws_wire_cleanup(&wire);
         return NO_TIME;
     }
@@ -525,7 +535,6 @@ static int perform(struct aws_client *c, const struct aws_request *req, int64_t 
     c->stats.connections += connects;
     curl_easy_setopt(k, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
     trace_response(resp, cc);
-    curl_slist_free_all(list);
     aws_wire_cleanup(&wire);
     return (int)cc;
 }

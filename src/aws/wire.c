@@ -2,6 +2,7 @@
  * addressing, URI encoding per service, and SigV4 through sigv4.h. */
 #include "lookout/aws.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,17 +238,28 @@ static void sign_options(const struct aws_config *cfg, enum aws_service svc, tim
     };
 }
 
-static int push_header(struct aws_wire_request *out, const char *name, const char *value)
+/* Appends "name: value" and its NUL to lines; out->headers[i] holds the line's offset
+ * until lines_done makes it a pointer (lines may move as it grows). */
+static int push_header(struct aws_wire_request *out, struct lk_buf *lines, const char *name,
+                       const char *value)
 {
-    struct lk_buf line;
-    buf_init(&line, WIRE_MAX_BYTES);
-    int rc = buf_appendf(&line, "%s: %s", name, value);
-    if (rc != LK_OK) {
-        buf_cleanup(&line);
-        return rc;
-    }
-    out->headers[out->header_count++] = buf_detach(&line, NULL);
-    return LK_OK;
+    size_t at = lines->len;
+    int rc = buf_append_str(lines, name);
+    if (rc == LK_OK)
+        rc = buf_append(lines, ": ", 2);
+    if (rc == LK_OK)
+        rc = buf_append(lines, value, strlen(value) + 1);
+    if (rc == LK_OK)
+        out->headers[out->header_count++] = (char *)(uintptr_t)at;
+    return rc;
+}
+
+/* The header lines' offsets made pointers into the block, which out now owns. */
+static void lines_done(struct aws_wire_request *out, struct lk_buf *lines)
+{
+    out->lines = buf_detach(lines, NULL);
+    for (size_t i = 0; i < out->header_count; i++)
+        out->headers[i] = out->lines + (uintptr_t)out->headers[i];
 }
 
 /* Everything both entry points share: the endpoint, the path and the URL up to the query. */
@@ -330,19 +342,24 @@ static void sig_view(const struct aws_request *req, const struct prepared *p,
 static int prepare_presigned(const struct aws_request *req, struct aws_wire_request *out,
                              struct lk_error *err)
 {
+    struct lk_buf lines;
     int rc = check_request(req, err);
     if (rc != LK_OK)
         return rc;
+    buf_init(&lines, WIRE_MAX_BYTES);
     out->headers = calloc(req->header_count + 1, sizeof *out->headers);
     out->url = strdup(req->presigned_url);
     if (!out->headers || !out->url)
         rc = LK_NOMEM;
     for (size_t i = 0; i < req->header_count && rc == LK_OK; i++)
-        rc = push_header(out, req->headers[i].name, req->headers[i].value);
+        rc = push_header(out, &lines, req->headers[i].name, req->headers[i].value);
     if (rc != LK_OK) {
+        buf_cleanup(&lines);
+        out->header_count = 0;
         aws_wire_cleanup(out);
         return err_set(err, rc, "aws request: cannot build the headers");
     }
+    lines_done(out, &lines);
     return LK_OK;
 }
 
@@ -356,12 +373,14 @@ int aws_wire_prepare(const struct aws_config *cfg, enum aws_service svc,
     }
     struct prepared p;
     struct sig_result res;
+    struct lk_buf lines;
     struct sig_header hdrs[WIRE_MAX_HEADERS + 1];
     struct sig_request sreq;
     struct sig_options opt;
     memset(out, 0, sizeof *out);
     prepared_init(&p);
     sig_result_init(&res);
+    buf_init(&lines, WIRE_MAX_BYTES);
     int rc = prepare_common(cfg, svc, req, &p, err);
     if (rc != LK_OK)
         goto cleanup;
@@ -374,17 +393,20 @@ int aws_wire_prepare(const struct aws_config *cfg, enum aws_service svc,
         goto cleanup;
     }
     for (size_t i = 0; i < sreq.header_count && rc == LK_OK; i++)
-        rc = push_header(out, hdrs[i].name, hdrs[i].value);
+        rc = push_header(out, &lines, hdrs[i].name, hdrs[i].value);
     for (size_t i = 0; i < res.added_count && rc == LK_OK; i++)
-        rc = push_header(out, res.added[i].name, res.added[i].value);
+        rc = push_header(out, &lines, res.added[i].name, res.added[i].value);
     if (rc != LK_OK) {
+        out->header_count = 0; /* offsets, not pointers yet */
         err_set(err, rc, "aws request: cannot build the headers");
         goto cleanup;
     }
+    lines_done(out, &lines);
     out->url = buf_detach(&p.url, NULL);
     if (!out->url)
         rc = err_set(err, LK_NOMEM, "aws request: out of memory");
 cleanup:
+    buf_cleanup(&lines);
     sig_result_cleanup(&res);
     prepared_cleanup(&p);
     if (rc != LK_OK)
@@ -395,9 +417,8 @@ cleanup:
 void aws_wire_cleanup(struct aws_wire_request *wire)
 {
     free(wire->url);
-    for (size_t i = 0; i < wire->header_count; i++)
-        free(wire->headers[i]);
-    free(wire->headers);
+    free(wire->headers); /* the lines point into wire->lines */
+    free(wire->lines);
     memset(wire, 0, sizeof *wire);
 }
 

@@ -374,203 +374,291 @@ struct parts {
     size_t omitted_instances;
 };
 
-static int add_text(cJSON *obj, const char *key, const char *s)
+/* The message is written straight into one buffer, byte for byte as cJSON_PrintUnformatted
+ * wrote it from a tree (readers and tests hold its bytes): no tree of small allocations, no
+ * printf for numbers. The first error sticks; later writes are skipped. */
+struct writer {
+    struct lk_buf b;
+    int rc;
+};
+
+/* The comma before a member or an item, unless it opens its object or array. */
+static void w_sep(struct writer *w)
 {
-    if (!s)
-        return cJSON_AddNullToObject(obj, key) != NULL;
-    if (utf8_valid(s, strlen(s))) /* nearly always: no cleaned copy to make */
-        return cJSON_AddStringToObject(obj, key, s) != NULL;
-    char *clean = clean_dup(s, 0);
-    int ok = clean && cJSON_AddStringToObject(obj, key, clean) != NULL;
-    free(clean);
-    return ok;
+    char last = w->b.len ? w->b.data[w->b.len - 1] : '{';
+    if (w->rc == LK_OK && last != '{' && last != '[' && last != ':')
+        w->rc = buf_append_byte(&w->b, ',');
 }
 
-static int add_ms(cJSON *obj, const char *key, long long ms)
+static void w_raw(struct writer *w, const char *s, size_t len)
+{
+    if (w->rc == LK_OK)
+        w->rc = buf_append(&w->b, s, len);
+}
+
+static void w_open(struct writer *w, char c)
+{
+    w_sep(w);
+    w_raw(w, &c, 1);
+}
+
+/* A string value: null for NULL, text that is not valid UTF-8 cleaned first. */
+static void w_text(struct writer *w, const char *s)
+{
+    w_sep(w);
+    if (!s) {
+        w_raw(w, "null", 4);
+        return;
+    }
+    size_t len = strlen(s);
+    if (w->rc != LK_OK)
+        return;
+    if (utf8_valid(s, len)) { /* nearly always: no cleaned copy to make */
+        w->rc = json_append_text(&w->b, s, len);
+        return;
+    }
+    char *clean = clean_dup(s, 0);
+    w->rc = clean ? json_append_text(&w->b, clean, strlen(clean)) : LK_NOMEM;
+    free(clean);
+}
+
+/* A member's name and colon; the value follows. The names this file spells out need no
+ * escapes and are copied as they are; a tag's name from outside goes through w_text. */
+static void w_key(struct writer *w, const char *key)
+{
+    w_sep(w);
+    w_raw(w, "\"", 1);
+    w_raw(w, key, strlen(key));
+    w_raw(w, "\":", 2);
+}
+
+static void w_number(struct writer *w, const char *key, double v)
+{
+    char text[JSON_NUMBER_MAX];
+    size_t len = json_format_number(v, text);
+    w_key(w, key);
+    w_raw(w, text, len);
+}
+
+static void w_member(struct writer *w, const char *key, const char *s)
+{
+    w_key(w, key);
+    w_text(w, s);
+}
+
+static void add_ms(struct writer *w, const char *key, long long ms)
 {
     if (ms < 0)
-        return cJSON_AddNullToObject(obj, key) != NULL;
-    return json_add_number(obj, key, (double)ms) != NULL;
+        w_member(w, key, NULL);
+    else
+        w_number(w, key, (double)ms);
 }
 
-static cJSON *instance_json(const struct rek_instance *x)
+static void instance_json(struct writer *w, const struct rek_instance *x)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON *box = NULL;
-    if (!json_add_number(o, "confidence", x->confidence) ||
-        !(box = cJSON_AddObjectToObject(o, "box")) ||
-        !json_add_number(box, "left", x->box.left) ||
-        !json_add_number(box, "top", x->box.top) ||
-        !json_add_number(box, "width", x->box.width) ||
-        !json_add_number(box, "height", x->box.height)) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+    w_open(w, '{');
+    w_number(w, "confidence", x->confidence);
+    w_key(w, "box");
+    w_open(w, '{');
+    w_number(w, "left", x->box.left);
+    w_number(w, "top", x->box.top);
+    w_number(w, "width", x->box.width);
+    w_number(w, "height", x->box.height);
+    w_raw(w, "}}", 2);
 }
 
-static cJSON *label_json(const struct rek_label *l, struct parts *p)
+static void label_json(struct writer *w, const struct rek_label *l, struct parts *p)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON *arr = NULL;
-    if (!add_text(o, "name", l->name) || !json_add_number(o, "confidence", l->confidence) ||
-        !(arr = cJSON_AddArrayToObject(o, "instances"))) {
-        cJSON_Delete(o);
-        return NULL;
-    }
+    w_open(w, '{');
+    w_member(w, "name", l->name);
+    w_number(w, "confidence", l->confidence);
+    w_key(w, "instances");
+    w_open(w, '[');
     for (size_t i = 0; i < l->instance_count; i++) {
-        cJSON *x = i < p->max_instances ? instance_json(&l->instances[i]) : NULL;
-        if (i >= p->max_instances) {
+        if (i >= p->max_instances)
             p->omitted_instances++;
-        } else if (!x || !cJSON_AddItemToArray(arr, x)) {
-            cJSON_Delete(x);
-            cJSON_Delete(o);
-            return NULL;
-        }
+        else
+            instance_json(w, &l->instances[i]);
     }
-    return o;
+    w_raw(w, "]}", 2);
 }
 
-static int add_labels(cJSON *msg, const struct dec_result *m, struct parts *p)
+static void add_labels(struct writer *w, const struct dec_result *m, struct parts *p)
 {
-    cJSON *arr = cJSON_AddArrayToObject(msg, "labels");
-    if (!arr)
-        return 0;
+    w_key(w, "labels");
+    w_open(w, '[');
     for (size_t i = 0; i < m->label_count; i++) {
         if (i >= p->max_labels) {
             p->omitted_labels++;
             p->omitted_instances += m->labels[i]->instance_count;
             continue;
         }
-        cJSON *l = label_json(m->labels[i], p);
-        if (!l || !cJSON_AddItemToArray(arr, l)) {
-            cJSON_Delete(l);
-            return 0;
-        }
+        label_json(w, m->labels[i], p);
     }
-    return 1;
+    w_raw(w, "]", 1);
 }
 
-static int add_image(cJSON *msg, const struct alert_input *in, const struct parts *p)
+static void add_image(struct writer *w, const struct alert_input *in, const struct parts *p)
 {
-    if (!in->image_s3_uri)
-        return cJSON_AddNullToObject(msg, "image") != NULL;
-    cJSON *img = cJSON_AddObjectToObject(msg, "image");
-    return img && add_text(img, "s3Uri", in->image_s3_uri) && add_text(img, "url", in->image_url) &&
-           add_text(img, "urlExpiresAt", p->url_expires);
+    w_key(w, "image");
+    if (!in->image_s3_uri) {
+        w_text(w, NULL);
+        return;
+    }
+    w_open(w, '{');
+    w_member(w, "s3Uri", in->image_s3_uri);
+    w_member(w, "url", in->image_url);
+    w_member(w, "urlExpiresAt", p->url_expires);
+    w_raw(w, "}", 1);
 }
 
-static int add_snapshot(cJSON *msg, const struct alert_input *in)
+static void add_snapshot(struct writer *w, const struct alert_input *in)
 {
     const struct alert_snapshot *sn = in->snapshot;
     char expires[25];
-    if (!sn)
-        return cJSON_AddNullToObject(msg, "snapshot") != NULL;
-    alert_format_time(sn->url_expires_ms, expires);
-    cJSON *o = cJSON_AddObjectToObject(msg, "snapshot");
-    return o && add_text(o, "s3Uri", sn->s3_uri) && add_text(o, "url", sn->url) &&
-           add_text(o, "urlExpiresAt", expires) &&
-           json_add_number(o, "width", sn->width) &&
-           json_add_number(o, "height", sn->height);
-}
-
-static int add_tags(cJSON *msg, const struct alert_input *in)
-{
-    cJSON *tags = cJSON_AddObjectToObject(msg, "tags");
-    int ok = tags != NULL;
-    for (size_t i = 0; ok && i < in->tag_count; i++) {
-        char *name = clean_dup(in->tags[i].name, 0);
-        ok = name != NULL;
-        if (ok && !cJSON_GetObjectItemCaseSensitive(tags, name))
-            ok = add_text(tags, name, in->tags[i].value);
-        free(name);
+    w_key(w, "snapshot");
+    if (!sn) {
+        w_text(w, NULL);
+        return;
     }
-    return ok;
+    alert_format_time(sn->url_expires_ms, expires);
+    w_open(w, '{');
+    w_member(w, "s3Uri", sn->s3_uri);
+    w_member(w, "url", sn->url);
+    w_member(w, "urlExpiresAt", expires);
+    w_number(w, "width", sn->width);
+    w_number(w, "height", sn->height);
+    w_raw(w, "}", 1);
 }
 
-static int add_stream(cJSON *msg, const struct alert_input *in)
+/* 1 when tag names a and b are the same once cleaned, 0 when not, -1 out of memory. */
+static int same_tag_name(const char *a, const char *b)
 {
-    cJSON *s = cJSON_AddObjectToObject(msg, "stream");
-    return s && add_text(s, "name", in->stream_name) && add_text(s, "arn", in->stream_arn);
+    if (utf8_valid(a, strlen(a)) && utf8_valid(b, strlen(b)))
+        return strcmp(a, b) == 0;
+    char *x = clean_dup(a, 0), *y = clean_dup(b, 0);
+    int same = x && y ? strcmp(x, y) == 0 : -1;
+    free(x);
+    free(y);
+    return same;
 }
 
-static int add_omitted(cJSON *msg, const struct parts *p)
+/* A repeated name keeps its first value, as the tree's lookup by name kept it. */
+static void add_tags(struct writer *w, const struct alert_input *in)
+{
+    w_key(w, "tags");
+    w_open(w, '{');
+    for (size_t i = 0; w->rc == LK_OK && i < in->tag_count; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = same_tag_name(in->tags[j].name, in->tags[i].name);
+        if (seen < 0)
+            w->rc = LK_NOMEM;
+        else if (!seen) {
+            w_text(w, in->tags[i].name);
+            w_raw(w, ":", 1);
+            w_text(w, in->tags[i].value);
+        }
+    }
+    w_raw(w, "}", 1);
+}
+
+static void add_stream(struct writer *w, const struct alert_input *in)
+{
+    w_key(w, "stream");
+    w_open(w, '{');
+    w_member(w, "name", in->stream_name);
+    w_member(w, "arn", in->stream_arn);
+    w_raw(w, "}", 1);
+}
+
+static void add_omitted(struct writer *w, const struct parts *p)
 {
     if (p->omitted_labels == 0 && p->omitted_instances == 0)
-        return 1;
-    cJSON *o = cJSON_AddObjectToObject(msg, "omitted");
-    return o && json_add_number(o, "labels", (double)p->omitted_labels) &&
-           json_add_number(o, "instances", (double)p->omitted_instances);
-}
-
-static int add_text_item(cJSON *array, const char *s)
-{
-    char *clean = clean_dup(s, 0);
-    cJSON *item = clean ? cJSON_CreateString(clean) : NULL;
-    free(clean);
-    return item && cJSON_AddItemToArray(array, item);
+        return;
+    w_key(w, "omitted");
+    w_open(w, '{');
+    w_number(w, "labels", (double)p->omitted_labels);
+    w_number(w, "instances", (double)p->omitted_instances);
+    w_raw(w, "}", 1);
 }
 
 /* What the rules add: matches held back since the last alert, and where the objects stand. */
-static int add_rules(cJSON *msg, const struct alert_input *in)
+static void add_rules(struct writer *w, const struct alert_input *in)
 {
-    if (in->suppressed > 0 && !json_add_number(msg, "suppressed", (double)in->suppressed))
-        return 0;
+    if (in->suppressed > 0)
+        w_number(w, "suppressed", (double)in->suppressed);
     if (in->zone_count == 0)
-        return 1;
-    cJSON *zones = cJSON_AddArrayToObject(msg, "zones");
-    for (size_t i = 0; zones && i < in->zone_count; i++)
-        if (!add_text_item(zones, in->zones[i]))
-            return 0;
-    return zones != NULL;
+        return;
+    w_key(w, "zones");
+    w_open(w, '[');
+    for (size_t i = 0; i < in->zone_count; i++)
+        w_text(w, in->zones[i]);
+    w_raw(w, "]", 1);
 }
 
-static char *message_text(const struct alert_input *in, struct parts *p)
+/* The message into w->b (reset first); w->rc says whether it was written whole. */
+static void message_text(struct writer *w, const struct alert_input *in, struct parts *p)
 {
-    cJSON *msg = cJSON_CreateObject();
-    char *text = NULL;
+    buf_reset(&w->b);
+    w->rc = LK_OK;
     p->omitted_labels = p->omitted_instances = 0;
-    if (msg && json_add_number(msg, "version", ALERT_VERSION) &&
-        add_text(msg, "alertId", p->id) && add_text(msg, "summary", p->summary) &&
-        add_stream(msg, in) && add_text(msg, "trigger", ev_trigger_name(in->trigger)) &&
-        add_text(msg, "time", p->time) && add_text(msg, "fragmentNumber", in->fragment_number) &&
-        add_ms(msg, "producerTimestampMs", in->producer_ms) &&
-        add_ms(msg, "serverTimestampMs", in->server_ms) && add_image(msg, in, p) &&
-        add_snapshot(msg, in) && add_labels(msg, in->match, p) && add_tags(msg, in) &&
-        add_rules(msg, in) && add_omitted(msg, p))
-        text = cJSON_PrintUnformatted(msg);
-    cJSON_Delete(msg);
-    return text;
+    w_open(w, '{');
+    w_number(w, "version", ALERT_VERSION);
+    w_member(w, "alertId", p->id);
+    w_member(w, "summary", p->summary);
+    add_stream(w, in);
+    w_member(w, "trigger", ev_trigger_name(in->trigger));
+    w_member(w, "time", p->time);
+    w_member(w, "fragmentNumber", in->fragment_number);
+    add_ms(w, "producerTimestampMs", in->producer_ms);
+    add_ms(w, "serverTimestampMs", in->server_ms);
+    add_image(w, in, p);
+    add_snapshot(w, in);
+    add_labels(w, in->match, p);
+    add_tags(w, in);
+    add_rules(w, in);
+    add_omitted(w, p);
+    w_raw(w, "}", 1);
 }
 
-/* Builds the message, leaving out instances and then labels until it fits. */
+/* Builds the message, leaving out instances and then labels until it fits. A message past
+ * the buffer's cap does not fit either. */
 static int fit_message(const struct alert_input *in, struct parts *p, struct alert *out,
                        struct lk_error *err)
 {
     size_t attrs = attributes_size(out);
+    struct writer w;
+    int rc = LK_OK;
+    buf_init(&w.b, BUF_DEFAULT_MAX);
     p->max_labels = in->match->label_count;
     p->max_instances = REK_MAX_INSTANCES;
     for (;;) {
-        char *text = message_text(in, p);
-        if (!text)
-            return err_set(err, LK_NOMEM, "alert: out of memory building the message");
-        size_t len = strlen(text);
-        if (len + attrs <= ALERT_MAX_BYTES) {
-            out->message = text;
-            out->message_len = len;
+        message_text(&w, in, p);
+        if (w.rc != LK_OK && w.rc != LK_TOO_LARGE) {
+            rc = err_set(err, LK_NOMEM, "alert: out of memory building the message");
+            break;
+        }
+        if (w.rc == LK_OK && w.b.len + attrs <= ALERT_MAX_BYTES) {
             out->omitted_labels = p->omitted_labels;
             out->omitted_instances = p->omitted_instances;
-            return LK_OK;
+            out->message = buf_detach(&w.b, &out->message_len);
+            if (!out->message)
+                rc = err_set(err, LK_NOMEM, "alert: out of memory building the message");
+            break;
         }
-        free(text);
-        if (p->max_instances > 0)
+        if (p->max_instances > 0) {
             p->max_instances /= 2;
-        else if (p->max_labels > 1)
+        } else if (p->max_labels > 1) {
             p->max_labels /= 2;
-        else
-            return err_set(err, LK_TOO_LARGE, "alert: over %d bytes even with one label",
-                           ALERT_MAX_BYTES);
+        } else {
+            rc = err_set(err, LK_TOO_LARGE, "alert: over %d bytes even with one label",
+                         ALERT_MAX_BYTES);
+            break;
+        }
     }
+    buf_cleanup(&w.b);
+    return rc;
 }
 
 /* ---- Entry point -------------------------------------------------------------------- */

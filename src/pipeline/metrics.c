@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lookout/json.h"
 #include "lookout/state.h"
@@ -28,51 +29,71 @@ static size_t frames_seen(const struct pl_stats *st)
            st->suppressed[PL_WHY_STILL];
 }
 
-static int add_metric(cJSON *doc, cJSON *defs, const char *name, size_t value)
+/* One metric: its name and the count it has for this invocation. */
+struct metric {
+    char name[48];
+    size_t value;
+};
+
+static size_t metrics_of(const struct pl_stats *st, struct metric m[3 + PL_WHY_COUNT])
 {
-    cJSON *def = cJSON_CreateObject();
-    if (!def || !cJSON_AddItemToArray(defs, def))
-        return cJSON_Delete(def), 0;
-    return cJSON_AddStringToObject(def, "Name", name) && cJSON_AddStringToObject(def, "Unit", "Count") &&
-           json_add_number(doc, name, (double)value);
+    static const char *const FIXED[] = {"Frames", "RekognitionCalls", "Alerts"};
+    const size_t fixed[] = {frames_seen(st), st->frames, st->alerts};
+    size_t n = 0;
+    for (; n < 3; n++) {
+        snprintf(m[n].name, sizeof m[n].name, "%s", FIXED[n]);
+        m[n].value = fixed[n];
+    }
+    for (int w = 0; w < PL_WHY_COUNT; w++, n++) {
+        metric_name((enum pl_why)w, m[n].name);
+        m[n].value = st->suppressed[w];
+    }
+    return n;
 }
 
-static cJSON *emf_doc(const struct pl_stats *st, int64_t now_ms)
+/* The line is written straight into out, with the bytes cJSON printed from the tree it
+ * once was: the directive, the stream and each metric's count. */
+static int emf_line(const struct pl_stats *st, int64_t now_ms, struct lk_buf *out)
 {
-    cJSON *doc = cJSON_CreateObject();
-    cJSON *aws = cJSON_AddObjectToObject(doc, "_aws");
-    json_add_number(aws, "Timestamp", (double)now_ms);
-    cJSON *directive = cJSON_CreateObject();
-    cJSON_AddItemToArray(cJSON_AddArrayToObject(aws, "CloudWatchMetrics"), directive);
-    cJSON_AddStringToObject(directive, "Namespace", PL_METRICS_NAMESPACE);
-    cJSON *dims = cJSON_CreateArray();
-    cJSON_AddItemToArray(dims, cJSON_CreateString("Stream"));
-    cJSON_AddItemToArray(cJSON_AddArrayToObject(directive, "Dimensions"), dims);
-    cJSON *defs = cJSON_AddArrayToObject(directive, "Metrics");
-    cJSON_AddStringToObject(doc, "Stream", st->streams > 1 ? "several" : st->stream);
-    int ok = defs && add_metric(doc, defs, "Frames", frames_seen(st)) &&
-             add_metric(doc, defs, "RekognitionCalls", st->frames) &&
-             add_metric(doc, defs, "Alerts", st->alerts);
-    for (int w = 0; ok && w < PL_WHY_COUNT; w++) {
-        char name[48];
-        metric_name((enum pl_why)w, name);
-        ok = add_metric(doc, defs, name, st->suppressed[w]);
+    struct metric m[3 + PL_WHY_COUNT];
+    size_t n = metrics_of(st, m);
+    char num[JSON_NUMBER_MAX];
+    int rc;
+    LK_TRY(buf_append_str(out, "{\"_aws\":{\"Timestamp\":"));
+    LK_TRY(buf_append(out, num, json_format_number((double)now_ms, num)));
+    LK_TRY(buf_append_str(out, ",\"CloudWatchMetrics\":[{\"Namespace\":"));
+    LK_TRY(json_append_text(out, PL_METRICS_NAMESPACE, strlen(PL_METRICS_NAMESPACE)));
+    LK_TRY(buf_append_str(out, ",\"Dimensions\":[[\"Stream\"]],\"Metrics\":["));
+    for (size_t i = 0; i < n; i++) {
+        LK_TRY(buf_append_str(out, i ? ",{\"Name\":\"" : "{\"Name\":\""));
+        LK_TRY(buf_append_str(out, m[i].name));
+        LK_TRY(buf_append_str(out, "\",\"Unit\":\"Count\"}"));
     }
-    if (!ok) {
-        cJSON_Delete(doc);
-        return NULL;
+    LK_TRY(buf_append_str(out, "]}]}"));
+    const char *stream = st->streams > 1 ? "several" : st->stream;
+    LK_TRY(buf_append_str(out, ",\"Stream\":"));
+    LK_TRY(json_append_text(out, stream, strlen(stream)));
+    for (size_t i = 0; i < n; i++) {
+        LK_TRY(buf_append_str(out, ",\""));
+        LK_TRY(buf_append_str(out, m[i].name));
+        LK_TRY(buf_append_str(out, "\":"));
+        LK_TRY(buf_append(out, num, json_format_number((double)m[i].value, num)));
     }
-    return doc;
+    LK_TRY(buf_append_byte(out, '}'));
+cleanup:
+    return rc;
 }
 
 int pl_metrics_emf(const struct pl_stats *st, int64_t now_ms, struct lk_buf *out)
 {
     if (st->streams == 0)
         return LK_OK;
-    cJSON *doc = emf_doc(st, now_ms);
-    char *text = doc ? cJSON_PrintUnformatted(doc) : NULL;
-    int rc = text ? buf_append_str(out, text) : LK_NOMEM;
-    free(text);
-    cJSON_Delete(doc);
+    size_t len = out->len;
+    int rc = emf_line(st, now_ms, out);
+    if (rc != LK_OK) { /* nothing half-written */
+        out->len = len;
+        if (out->data)
+            out->data[len] = '\0';
+    }
     return rc;
 }

@@ -174,6 +174,21 @@ static int parse_label(const struct jtext *t, const char *item, size_t index, st
     return rc;
 }
 
+/* Room for more labels in out->labels, zeroed for cleanup; *slots is its size. */
+static int grow_labels(struct rek_result *out, size_t *slots)
+{
+    size_t more = *slots ? *slots * 2 : 16;
+    if (more > REK_MAX_LABELS)
+        more = REK_MAX_LABELS;
+    struct rek_label *grown = realloc(out->labels, more * sizeof(*grown));
+    if (!grown)
+        return LK_NOMEM;
+    memset(grown + *slots, 0, (more - *slots) * sizeof(*grown));
+    out->labels = grown;
+    *slots = more;
+    return LK_OK;
+}
+
 static int parse_top(const struct jtext *t, const char *root, struct rek_result *out,
                      struct lk_error *err)
 {
@@ -195,15 +210,13 @@ static int parse_top(const struct jtext *t, const char *root, struct rek_result 
     if (*labels != '[')
         return bad(err, "Labels", "not an array");
     out->has_labels = 1;
-    size_t n = jtext_count(t, labels);
-    if (n > REK_MAX_LABELS)
-        return bad(err, "Labels", "more than 1000 labels");
-    if (n == 0)
-        return LK_OK;
-    out->labels = calloc(n, sizeof(*out->labels));
-    if (!out->labels)
-        return nomem(err);
+    size_t slots = 0;
+    /* One walk: the array grows as labels come, rather than being counted first. */
     for (const char *item = jtext_first(t, labels); item; item = jtext_next(t, item)) {
+        if (out->label_count == REK_MAX_LABELS)
+            return bad(err, "Labels", "more than 1000 labels");
+        if (out->label_count == slots && grow_labels(out, &slots) != LK_OK)
+            return nomem(err);
         /* Counted before parsing so that cleanup frees a half-filled label. */
         struct rek_label *l = &out->labels[out->label_count++];
         int rc = parse_label(t, item, out->label_count - 1, l, &out->dropped, err);

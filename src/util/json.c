@@ -39,6 +39,53 @@ int json_append_string(struct lk_buf *b, const char *s, size_t len)
     return rc;
 }
 
+/* The letter of c's two-character escape in cJSON's output, or 0 when it has none. */
+static char short_escape(unsigned char c)
+{
+    switch (c) {
+    case '"':
+    case '\\':
+        return (char)c;
+    case '\b':
+        return 'b';
+    case '\f':
+        return 'f';
+    case '\n':
+        return 'n';
+    case '\r':
+        return 'r';
+    case '\t':
+        return 't';
+    default:
+        return 0;
+    }
+}
+
+int json_append_text(struct lk_buf *b, const char *s, size_t len)
+{
+    int rc = buf_reserve(b, len + 2);
+    if (rc == LK_OK)
+        rc = buf_append_byte(b, '"');
+    size_t run = 0; /* the first byte not yet copied */
+    for (size_t i = 0; rc == LK_OK && i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        rc = buf_append(b, s + run, i - run);
+        run = i + 1;
+        char letter = short_escape(c);
+        if (rc == LK_OK && letter)
+            rc = buf_append(b, (const char[]){'\\', letter}, 2);
+        else if (rc == LK_OK)
+            rc = buf_appendf(b, "\\u%04x", c);
+    }
+    if (rc == LK_OK)
+        rc = buf_append(b, s + run, len - run);
+    if (rc == LK_OK)
+        rc = buf_append_byte(b, '"');
+    return rc;
+}
+
 const char *json_get_string(const cJSON *obj, const char *name)
 {
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);

@@ -410,6 +410,50 @@ static void unknown_fields_are_null(void **state)
     fixture_cleanup(&f);
 }
 
+/* The message is written without a tree, yet its bytes are those cJSON prints (readers and
+ * the schema test hold them): cJSON's own print of the parsed message gives it back whole,
+ * escapes, cleaned text, nulls and the first of repeated tag names included. */
+static void message_bytes_are_what_cjson_prints(void **state)
+{
+    (void)state;
+    struct fixture f;
+    struct alert a;
+    char quote_name[] = "q\"uo\\te", bad_name[] = "b\xffx", bad_again[] = "b\xfex";
+    struct ev_tag tags[] = {{"site", "home\t\"1\"\n"}, {quote_name, "\x01\x1f\x7f/"},
+                            {bad_name, "\xc3\x28 v"}, {"site", "ignored"},
+                            {bad_again, "ignored: cleans to the same name"}};
+    const char *zones[] = {"door\\step", "\xe6\x97\xa5 \x08\x0c\r"};
+    struct alert_snapshot snap = {"s3://b/snap.jpg", "https://b/s?x=1&y=\"2\"",
+                                  FRAME_MS + 60000, 640, 480};
+    fixture_init(&f, SCENE, "Person");
+    struct alert_input in = base_input(&f);
+    in.stream_name = "front\x01\"door\"\\\n\xff";
+    in.stream_arn = NULL;
+    in.image_url = "https://cam-images.s3.amazonaws.com/k.jpg?X-Amz-Signature=ab";
+    in.image_url_expires_ms = FRAME_MS + 3600000;
+    in.snapshot = &snap;
+    in.tags = tags;
+    in.tag_count = 5;
+    in.zones = zones;
+    in.zone_count = 2;
+    in.suppressed = 3;
+    build_ok(&in, &a);
+    cJSON *m = json_parse(a.message, a.message_len);
+    assert_non_null(m);
+    char *theirs = cJSON_PrintUnformatted(m);
+    assert_non_null(theirs);
+    assert_string_equal(a.message, theirs);
+    assert_int_equal(a.message_len, strlen(theirs));
+    const cJSON *t = json_get_object(m, "tags");
+    assert_int_equal(cJSON_GetArraySize(t), 3);
+    assert_string_equal(json_get_string(t, "site"), "home\t\"1\"\n");
+    assert_string_equal(json_get_string(t, "b\xef\xbf\xbdx"), "\xef\xbf\xbd( v");
+    free(theirs);
+    cJSON_Delete(m);
+    alert_cleanup(&a);
+    fixture_cleanup(&f);
+}
+
 static void attributes_carry_names_confidence_and_trigger(void **state)
 {
     (void)state;
@@ -551,6 +595,7 @@ int main(void)
         cmocka_unit_test(alert_id_is_stable_and_sensitive),
         cmocka_unit_test(message_has_every_field),
         cmocka_unit_test(unknown_fields_are_null),
+        cmocka_unit_test(message_bytes_are_what_cjson_prints),
         cmocka_unit_test(attributes_carry_names_confidence_and_trigger),
         cmocka_unit_test(stays_under_the_sns_limit),
         cmocka_unit_test(rejects_bad_input),

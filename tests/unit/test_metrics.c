@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -37,6 +38,29 @@ static cJSON *emf(const struct pl_stats *st)
     assert_non_null(strstr((const char *)out.data, stamp)); /* an integer, not 1.7e12 */
     buf_cleanup(&out);
     return doc;
+}
+
+/* The line is written without a tree, yet its bytes are those cJSON prints: cJSON's own
+ * print of the parsed line gives it back whole, for a stream name with escapes too. */
+static void emf_bytes_are_what_cjson_prints(void **state)
+{
+    (void)state;
+    struct pl_stats st = sample_stats();
+    snprintf(st.stream, sizeof(st.stream), "%s", "front\"door\\\t\x01\xe6\x97\xa5");
+    for (int streams = 1; streams <= 2; streams++) {
+        st.streams = (size_t)streams;
+        struct lk_buf out;
+        buf_init(&out, 1 << 16);
+        assert_int_equal(pl_metrics_emf(&st, NOW_MS, &out), LK_OK);
+        cJSON *doc = cJSON_ParseWithLength((const char *)out.data, out.len);
+        assert_non_null(doc);
+        char *theirs = cJSON_PrintUnformatted(doc);
+        assert_non_null(theirs);
+        assert_string_equal(buf_cstr(&out), theirs);
+        free(theirs);
+        cJSON_Delete(doc);
+        buf_cleanup(&out);
+    }
 }
 
 static double number(const cJSON *o, const char *name)
@@ -147,6 +171,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(emf_has_the_required_shape),
+        cmocka_unit_test(emf_bytes_are_what_cjson_prints),
         cmocka_unit_test(emf_counts_frames_calls_alerts_and_each_reason),
         cmocka_unit_test(emf_names_several_streams_and_escapes_the_name),
         cmocka_unit_test(emf_is_nothing_when_no_frame_was_seen),
