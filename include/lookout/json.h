@@ -46,4 +46,8 @@ cJSON *json_add_number(cJSON *obj, const char *name, double v);
  * NULL when the text is not valid JSON. */
 cJSON *json_parse(const char *text, size_t len);
 
+/* Appends tree, printed unformatted, to out and deletes the tree (NULL: out of memory, as
+ * from a failed cJSON_CreateObject). LK_OK, LK_NOMEM or a buf_* error. */
+int json_print_into(cJSON *tree, struct lk_buf *out);
+
 #endif

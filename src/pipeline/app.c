@@ -137,10 +137,7 @@ static int answer(struct lk_buf *response, enum ev_kind kind, size_t units,
     json_add_number(o, "matched", (double)st->matched);
     json_add_number(o, "alerts", (double)st->alerts);
     pl_metrics_add_suppressed(o, st);
-    char *text = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    int rc = text ? buf_append_str(response, text) : LK_NOMEM;
-    free(text);
+    int rc = json_print_into(o, response);
     return rc == LK_OK ? LK_OK : err_set(err, rc, "cannot write the response");
 }
 

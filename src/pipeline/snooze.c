@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "lookout/alert.h"
+#include "lookout/json.h"
 #include "lookout/log.h"
 #include "lookout/state.h"
 
@@ -27,9 +28,6 @@ int pl_state_snooze_request(struct pl_job *job, const cJSON *event, struct lk_bu
     cJSON_AddStringToObject(o, "stream", req.stream);
     cJSON_AddStringToObject(o, "snoozedUntil", until);
     cJSON_AddNumberToObject(o, "snoozedUntilMs", (double)until_ms);
-    char *text = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    rc = text ? buf_append_str(response, text) : LK_NOMEM;
-    free(text);
+    rc = json_print_into(o, response);
     return rc == LK_OK ? LK_OK : err_set(err, rc, "cannot write the response");
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "lookout/clock.h"
+#include "lookout/json.h"
 #include "lookout/log.h"
 #include "lookout/s3.h"
 #include "lookout/store_key.h"
@@ -55,10 +56,7 @@ static int answer(const struct pl_timelapse_request *q, const struct pl_timelaps
     cJSON_AddNumberToObject(t, "width", st->width);
     cJSON_AddNumberToObject(t, "height", st->height);
     cJSON_AddStringToObject(t, "stopped", pl_timelapse_stop_name(st->stop));
-    char *text = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    int rc = text ? buf_append_str(response, text) : LK_NOMEM;
-    free(text);
+    int rc = json_print_into(o, response);
     return rc == LK_OK ? LK_OK : err_set(err, rc, "cannot write the response");
 }
 

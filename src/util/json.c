@@ -109,6 +109,15 @@ cJSON *json_parse(const char *text, size_t len)
     return cJSON_ParseWithLengthOpts(text, len, NULL, 0);
 }
 
+int json_print_into(cJSON *tree, struct lk_buf *out)
+{
+    char *text = tree ? cJSON_PrintUnformatted(tree) : NULL;
+    cJSON_Delete(tree);
+    int rc = text ? buf_append_str(out, text) : LK_NOMEM;
+    free(text);
+    return rc;
+}
+
 /* Decimals tried by the short path, and the powers of ten it divides by (exact doubles). */
 #define SHORT_DECIMALS 9
 static const double POW10[SHORT_DECIMALS + 1] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};

@@ -33,6 +33,8 @@
 #include "lookout/rekognition.h"
 #include "lookout/words.h"
 
+#include "tool_output.h"
+
 struct job {
     cJSON *in;
     char *response;
@@ -203,17 +205,9 @@ int main(void)
         return 3;
     j.in = json_parse(input.data ? input.data : "", input.len);
     int rc = j.in ? run(&j, &out, &err) : err_set(&err, LK_INVALID_ARG, "stdin is not JSON");
-    if (rc != LK_OK) {
-        out = cJSON_CreateObject();
-        cJSON *e = cJSON_AddObjectToObject(out, "error");
-        cJSON_AddStringToObject(e, "status", err_name(rc));
-        cJSON_AddStringToObject(e, "message", err.message);
-    }
-    char *text = cJSON_PrintUnformatted(out);
-    if (text)
-        puts(text);
-    free(text);
-    cJSON_Delete(out);
+    if (rc != LK_OK)
+        out = tool_error_tree(rc, &err);
+    tool_print_line(out);
     alert_cleanup(&j.alert);
     free(j.tags);
     dec_result_cleanup(&j.match);

@@ -31,6 +31,8 @@
 #include "lookout/json.h"
 #include "lookout/log.h"
 
+#include "tool_output.h"
+
 #define MAX_PAIRS 32
 
 struct call {
@@ -162,16 +164,6 @@ static void add_response(cJSON *o, const struct aws_client *client, const struct
         cJSON_AddStringToObject(headers, r->headers[i].name, r->headers[i].value);
 }
 
-static void print_line(cJSON *o)
-{
-    char *text = cJSON_PrintUnformatted(o);
-    if (text)
-        printf("%s\n", text);
-    fflush(stdout);
-    free(text);
-    cJSON_Delete(o);
-}
-
 static void one_send(struct aws_client *client, const struct call *c)
 {
     struct aws_response resp;
@@ -189,7 +181,7 @@ static void one_send(struct aws_client *client, const struct call *c)
     cJSON_AddNumberToObject(o, "end_epoch_ms", (double)end);
     cJSON_AddNumberToObject(o, "deadline_epoch_ms", (double)deadline);
     cJSON_AddNumberToObject(o, "elapsed_ms", (double)(end - start));
-    print_line(o);
+    tool_print_line(o);
     aws_response_cleanup(&resp);
 }
 
@@ -203,7 +195,7 @@ static void one_presign(struct aws_client *client, const struct call *c)
     add_result(o, rc, &err);
     cJSON_AddNumberToObject(o, "url_len", url ? (double)strlen(url) : 0);
     cJSON_AddBoolToObject(o, "signed", url && strstr(url, "X-Amz-Signature=") != NULL);
-    print_line(o);
+    tool_print_line(o);
     free(url);
 }
 

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "lookout/json.h"
 #include "lookout/log.h"
 #include "lookout/runtime.h"
 
@@ -39,11 +40,7 @@ static int answer_context(const struct rt_invocation *inv, struct lk_buf *respon
     add_str(o, "cognito_identity", inv->cognito_identity);
     add_str(o, "tenant_id", inv->tenant_id);
     add_str(o, "env_trace_id", getenv("_X_AMZN_TRACE_ID"));
-    char *text = cJSON_PrintUnformatted(o);
-    int rc = text ? buf_append_str(response, text) : LK_NOMEM;
-    free(text);
-    cJSON_Delete(o);
-    return rc;
+    return json_print_into(o, response);
 }
 
 static int answer_big(struct lk_view event, struct lk_buf *response, struct lk_error *err)

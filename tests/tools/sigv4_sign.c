@@ -19,6 +19,8 @@
 #include "lookout/buf.h"
 #include "lookout/sigv4.h"
 
+#include "tool_output.h"
+
 #define MAX_FIELDS 256
 
 static const char *str_field(const cJSON *o, const char *key)
@@ -186,11 +188,7 @@ int main(void)
         cJSON *out = in ? sign_one(in, &keys) : cJSON_CreateObject();
         if (!in)
             cJSON_AddStringToObject(out, "error", "not JSON");
-        char *text = cJSON_PrintUnformatted(out);
-        if (text)
-            puts(text);
-        free(text);
-        cJSON_Delete(out);
+        tool_print_line(out);
         cJSON_Delete(in);
     }
     free(line);

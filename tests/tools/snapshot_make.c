@@ -17,6 +17,8 @@
 #include "lookout/json.h"
 #include "lookout/snapshot.h"
 
+#include "tool_output.h"
+
 #define MAX_ITEMS 64
 
 static double num(const cJSON *o, const char *name)
@@ -150,16 +152,9 @@ int main(void)
     int rc = in ? run(in, out, &err) : err_set(&err, LK_INVALID_ARG, "stdin is not JSON");
     if (rc != LK_OK) {
         cJSON_Delete(out);
-        out = cJSON_CreateObject();
-        cJSON *e = cJSON_AddObjectToObject(out, "error");
-        cJSON_AddStringToObject(e, "status", err_name(rc));
-        cJSON_AddStringToObject(e, "message", err.message);
+        out = tool_error_tree(rc, &err);
     }
-    char *text = cJSON_PrintUnformatted(out);
-    if (text)
-        puts(text);
-    free(text);
-    cJSON_Delete(out);
+    tool_print_line(out);
     cJSON_Delete(in);
     buf_cleanup(&input);
     return rc == LK_OK ? 0 : 2;

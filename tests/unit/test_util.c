@@ -19,6 +19,25 @@
 #include "lookout/slots.h"
 #include "lookout/utf8.h"
 
+static void json_print_into_appends_the_tree_and_frees_it(void **state)
+{
+    (void)state;
+    struct lk_buf b;
+    buf_init(&b, 64);
+    assert_int_equal(buf_append_str(&b, "x="), LK_OK);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "route", "s3");
+    json_add_number(o, "units", 2);
+    assert_int_equal(json_print_into(o, &b), LK_OK);
+    assert_string_equal(b.data, "x={\"route\":\"s3\",\"units\":2}");
+    assert_int_equal(json_print_into(NULL, &b), LK_NOMEM);
+    buf_cleanup(&b);
+    buf_init(&b, 4);
+    assert_int_equal(json_print_into(cJSON_CreateObject(), &b), LK_OK);
+    assert_int_equal(json_print_into(cJSON_CreateString("too long"), &b), LK_TOO_LARGE);
+    buf_cleanup(&b);
+}
+
 static void buf_respects_cap(void **state)
 {
     (void)state;
@@ -338,6 +357,7 @@ static void utf8_sanitize_keeps_valid_runs_and_replaces_the_rest(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(json_print_into_appends_the_tree_and_frees_it),
         cmocka_unit_test(buf_respects_cap),
         cmocka_unit_test(buf_appendf_grows),
         cmocka_unit_test(buf_reads_a_whole_file_within_its_cap),
