@@ -65,11 +65,17 @@ struct img_resampler {
     unsigned band;      /* destination row being summed */
     unsigned band_rows; /* source rows summed into it */
     unsigned char *out; /* dst_w * dst_h * channels; handed over by finish */
+    int out_borrowed;   /* out is the caller's (img_resampler_init_into) */
 };
 
 /* dst sides are 1..src sides. */
 int img_resampler_init(struct img_resampler *r, unsigned src_w, unsigned src_h, unsigned dst_w,
                        unsigned dst_h, unsigned channels, struct lk_error *err);
+/* The same, the picture going to out (the caller's, dst_w * dst_h * channels bytes, every
+ * one written by finish), which cleanup leaves alone. */
+int img_resampler_init_into(struct img_resampler *r, unsigned src_w, unsigned src_h, unsigned dst_w,
+                            unsigned dst_h, unsigned channels, unsigned char *out,
+                            struct lk_error *err);
 /* An img_row_fn: ctx is the resampler. */
 int img_resampler_row(void *ctx, const unsigned char *row, unsigned y);
 /* Flushes and hands over the picture (free() it); the resampler is cleaned up. */
@@ -98,5 +104,9 @@ int img_decode_fitted(const unsigned char *d, size_t len, unsigned channels, uns
 
 /* Destination size for src scaled so its longest side is at most max_side. */
 void img_fit_size(unsigned src_w, unsigned src_h, unsigned max_side, unsigned *w, unsigned *h);
+
+/* The bytes a resampler from a src_w-wide source to dst_w x dst_h holds, its output included. */
+unsigned long long img_resampler_bytes(unsigned src_w, unsigned dst_w, unsigned dst_h,
+                                       unsigned channels);
 
 #endif
