@@ -1,7 +1,9 @@
-/* Rectangles and text on RGB pictures (draw.h). Everything clips to the picture. */
+/* Rectangles, lines and text (draw.h), drawn once over a canvas (img_internal.h) that is an
+ * RGB picture or YCbCr planes. Everything clips to the canvas. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "img_internal.h"
 #include "lookout/draw.h"
 
 #define GLYPH_W 5u
@@ -25,25 +27,100 @@ void img_fill_rect(struct img_rgb *img, int x, int y, unsigned w, unsigned h, st
     }
 }
 
-void img_draw_rect(struct img_rgb *img, int x, int y, unsigned w, unsigned h, unsigned thickness,
-                   struct img_color c)
+struct img_canvas img_canvas_rgb(const struct img_rgb *img)
+{
+    struct img_canvas c = {.w = img->w, .h = img->h, .grid_x = 1, .grid_y = 1, .rgb = *img};
+    return c;
+}
+
+struct img_canvas img_canvas_planes(struct img_planes *p)
+{
+    struct img_canvas c = {
+        .w = p->w, .h = p->h, .grid_x = p->sub_x, .grid_y = p->sub_y, .planes = p};
+    return c;
+}
+
+struct img_canvas img_canvas_top(const struct img_canvas *c, unsigned h)
+{
+    struct img_canvas top = *c;
+    top.h = h < c->h ? h : c->h;
+    top.rgb.h = top.h;
+    return top;
+}
+
+static void fill_plane(unsigned char *plane, size_t stride, long x0, long y0, long x1, long y1,
+                       unsigned char v)
+{
+    for (long j = y0; j < y1; j++)
+        memset(plane + (size_t)j * stride + x0, v, (size_t)(x1 - x0));
+}
+
+/* A chroma sample takes the colour when its top-left pixel is inside: the first sample
+ * whose top-left pixel is at or after v. */
+static long chroma_from(long v, unsigned grid)
+{
+    return (v + (long)grid - 1) / (long)grid;
+}
+
+static void fill_planes(struct img_canvas *c, long x0, long y0, long x1, long y1,
+                        struct img_color col)
+{
+    struct img_planes *p = c->planes;
+    if (!c->has_last || memcmp(&c->last, &col, sizeof(col)) != 0) {
+        img_ycc_from_rgb(col, c->last_ycc);
+        c->last = col;
+        c->has_last = 1;
+    }
+    fill_plane(p->plane[0], p->pw[0], x0, y0, x1, y1, c->last_ycc[0]);
+    long cx0 = chroma_from(x0, c->grid_x), cx1 = chroma_from(x1, c->grid_x);
+    long cy0 = chroma_from(y0, c->grid_y), cy1 = chroma_from(y1, c->grid_y);
+    for (int k = 1; k < 3 && cx1 > cx0 && cy1 > cy0; k++)
+        fill_plane(p->plane[k], p->pw[k], cx0, cy0, cx1, cy1, c->last_ycc[k]);
+}
+
+void img_canvas_fill_rect(struct img_canvas *c, int x, int y, unsigned w, unsigned h,
+                          struct img_color col)
+{
+    if (!c->planes) {
+        img_fill_rect(&c->rgb, x, y, w, h, col);
+        return;
+    }
+    long x0 = x < 0 ? 0 : x, y0 = y < 0 ? 0 : y;
+    long x1 = (long)x + (long)w, y1 = (long)y + (long)h;
+    if (x1 > (long)c->w)
+        x1 = c->w;
+    if (y1 > (long)c->h)
+        y1 = c->h;
+    if (x1 > x0 && y1 > y0)
+        fill_planes(c, x0, y0, x1, y1, col);
+}
+
+void img_canvas_draw_rect(struct img_canvas *c, int x, int y, unsigned w, unsigned h,
+                          unsigned thickness, struct img_color col)
 {
     unsigned t = thickness;
     if (t == 0 || w == 0 || h == 0)
         return;
     if (2 * t >= w || 2 * t >= h) {
-        img_fill_rect(img, x, y, w, h, c);
+        img_canvas_fill_rect(c, x, y, w, h, col);
         return;
     }
-    img_fill_rect(img, x, y, w, t, c);
-    img_fill_rect(img, x, y + (int)(h - t), w, t, c);
-    img_fill_rect(img, x, y + (int)t, t, h - 2 * t, c);
-    img_fill_rect(img, x + (int)(w - t), y + (int)t, t, h - 2 * t, c);
+    img_canvas_fill_rect(c, x, y, w, t, col);
+    img_canvas_fill_rect(c, x, y + (int)(h - t), w, t, col);
+    img_canvas_fill_rect(c, x, y + (int)t, t, h - 2 * t, col);
+    img_canvas_fill_rect(c, x + (int)(w - t), y + (int)t, t, h - 2 * t, col);
+}
+
+void img_draw_rect(struct img_rgb *img, int x, int y, unsigned w, unsigned h, unsigned thickness,
+                   struct img_color c)
+{
+    struct img_canvas canvas = img_canvas_rgb(img);
+    img_canvas_draw_rect(&canvas, x, y, w, h, thickness, c);
 }
 
 /* Bresenham, stamping a square brush at each step: exact ends, no floating point. */
-void img_draw_line(struct img_rgb *img, int x0, int y0, int x1, int y1, unsigned thickness,
-                   struct img_color c)
+void img_canvas_draw_line(struct img_canvas *c, int x0, int y0, int x1, int y1, unsigned thickness,
+                          struct img_color col)
 {
     unsigned t = thickness ? thickness : 1;
     int half = (int)(t / 2);
@@ -51,7 +128,7 @@ void img_draw_line(struct img_rgb *img, int x0, int y0, int x1, int y1, unsigned
     int sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
     long e = dx + dy;
     for (;;) {
-        img_fill_rect(img, x0 - half, y0 - half, t, t, c);
+        img_canvas_fill_rect(c, x0 - half, y0 - half, t, t, col);
         if (x0 == x1 && y0 == y1)
             return;
         long e2 = 2 * e;
@@ -64,6 +141,13 @@ void img_draw_line(struct img_rgb *img, int x0, int y0, int x1, int y1, unsigned
             y0 += sy;
         }
     }
+}
+
+void img_draw_line(struct img_rgb *img, int x0, int y0, int x1, int y1, unsigned thickness,
+                   struct img_color c)
+{
+    struct img_canvas canvas = img_canvas_rgb(img);
+    img_canvas_draw_line(&canvas, x0, y0, x1, y1, thickness, c);
 }
 
 unsigned img_text_width(const char *text, unsigned scale)
@@ -80,22 +164,30 @@ unsigned img_text_height(unsigned scale)
     return GLYPH_H * (scale ? scale : 1);
 }
 
-static void draw_glyph(struct img_rgb *img, int x, int y, const uint8_t *rows, unsigned scale,
-                       struct img_color c)
+static void draw_glyph(struct img_canvas *c, int x, int y, const uint8_t *rows, unsigned scale,
+                       struct img_color col)
 {
     for (unsigned r = 0; r < GLYPH_H; r++)
-        for (unsigned col = 0; col < GLYPH_W; col++)
-            if (rows[r] & (1u << (GLYPH_W - 1 - col)))
-                img_fill_rect(img, x + (int)(col * scale), y + (int)(r * scale), scale, scale, c);
+        for (unsigned k = 0; k < GLYPH_W; k++)
+            if (rows[r] & (1u << (GLYPH_W - 1 - k)))
+                img_canvas_fill_rect(c, x + (int)(k * scale), y + (int)(r * scale), scale, scale,
+                                     col);
+}
+
+void img_canvas_draw_text(struct img_canvas *c, int x, int y, const char *text, unsigned scale,
+                          struct img_color col)
+{
+    if (scale == 0)
+        scale = 1;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        draw_glyph(c, x, y, img_font_glyph(*p), scale, col);
+        x += (int)(IMG_FONT_CELL_W * scale);
+    }
 }
 
 void img_draw_text(struct img_rgb *img, int x, int y, const char *text, unsigned scale,
                    struct img_color c)
 {
-    if (scale == 0)
-        scale = 1;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        draw_glyph(img, x, y, img_font_glyph(*p), scale, c);
-        x += (int)(IMG_FONT_CELL_W * scale);
-    }
+    struct img_canvas canvas = img_canvas_rgb(img);
+    img_canvas_draw_text(&canvas, x, y, text, scale, c);
 }

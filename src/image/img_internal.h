@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "lookout/buf.h"
+#include "lookout/draw.h"
 #include "lookout/error.h"
 #include "lookout/image.h"
 
@@ -108,5 +109,80 @@ void img_fit_size(unsigned src_w, unsigned src_h, unsigned max_side, unsigned *w
 /* The bytes a resampler from a src_w-wide source to dst_w x dst_h holds, its output included. */
 unsigned long long img_resampler_bytes(unsigned src_w, unsigned dst_w, unsigned dst_h,
                                        unsigned channels);
+
+/* A YCbCr picture as a colour JPEG holds it (JFIF, full range), one plane per component:
+ * Cb and Cr have one sample per sub_x columns and sub_y rows (4:2:0 is 2 x 2), and the sides
+ * are whole chroma samples (w a multiple of sub_x, h of sub_y). Plane k is pw[k] x ph[k],
+ * its stride pw[k]; the three are one allocation starting at plane[0], owned by the struct. */
+struct img_planes {
+    unsigned w, h, sub_x, sub_y;
+    unsigned pw[3], ph[3];
+    unsigned char *plane[3]; /* Y, Cb, Cr */
+};
+
+/* Allocates the planes (pixels not set). LK_INVALID_ARG for a zero or too large side, a
+ * subsampling other than 1 or 2 a way, or sides that are not whole chroma samples. */
+int img_planes_init(struct img_planes *p, unsigned w, unsigned h, unsigned sub_x, unsigned sub_y,
+                    struct lk_error *err);
+void img_planes_cleanup(struct img_planes *p);
+/* Encodes p as a baseline JPEG with p's own subsampling (no colour conversion, no
+ * downsampling), appended to out (LK_TOO_LARGE past its cap). */
+int img_planes_to_jpeg(const struct img_planes *p, int quality, struct lk_buf *out,
+                       struct lk_error *err);
+
+/* The JPEG's subsampling when its pixels can be read as planes at the TurboJPEG scale picked
+ * for min_side: YCbCr with 4:4:4, 4:2:2 or 4:2:0 chroma and scaled sides that are whole chroma
+ * samples; else *sub_x = *sub_y = 0. *decoder_bytes: the planes, plus the DCT coefficients of
+ * a progressive JPEG. */
+int img_jpeg_planar_size(const unsigned char *d, size_t len, unsigned min_side, unsigned *w,
+                         unsigned *h, unsigned *sub_x, unsigned *sub_y,
+                         unsigned long long *decoder_bytes, struct lk_error *err);
+/* Decodes such a JPEG into planes at that scale (*p initialised here; clean it up after). */
+int img_jpeg_decode_planes(const unsigned char *d, size_t len, unsigned min_side,
+                           struct img_planes *p, struct lk_error *err);
+
+/* img_decode_fitted_cost for a JPEG read as planes, each plane box-scaled on its own: LK_OK
+ * with *sub_x = 0 when the frame cannot be (img_jpeg_planar_size), or when its fitted sides
+ * would not be whole chroma samples. */
+int img_planes_fitted_cost(const unsigned char *d, size_t len, unsigned max_side,
+                           unsigned jpeg_min_side, struct img_fit_cost *cost, unsigned *sub_x,
+                           unsigned *sub_y, struct lk_error *err);
+/* img_decode_fitted for such a JPEG, into planes (*p initialised here on LK_OK) extra_h rows
+ * taller than the fitted frame, which fills their top (the rows below are not set; extra_h
+ * is whole chroma samples). LK_IMAGE_TOO_LARGE before any pixel is decoded when the cost
+ * (the extra rows included) is over budget_bytes; LK_INVALID_ARG when the frame cannot be
+ * read as planes. */
+int img_planes_decode_fitted(const unsigned char *d, size_t len, unsigned max_side,
+                             unsigned jpeg_min_side, unsigned extra_h, size_t budget_bytes,
+                             struct img_planes *p, struct lk_error *err);
+
+/* Where drawing lands: an RGB picture or YCbCr planes, clipped to w x h (which may be the top
+ * of the picture only). Shapes and text are drawn once, over img_canvas_fill_rect (draw.c).
+ * On planes a colour is converted once (the last one is kept) and a chroma sample takes the
+ * colour of a rectangle that covers its top-left pixel, so a rectangle on the chroma grid
+ * (grid_x, grid_y: the sample's size in pixels, 1 for RGB) is exact and bleeds nowhere. */
+struct img_canvas {
+    unsigned w, h, grid_x, grid_y;
+    struct img_rgb rgb;        /* a view; pixels NULL when drawing on planes */
+    struct img_planes *planes; /* borrowed */
+    struct img_color last;     /* the colour last converted to YCbCr, and its samples */
+    unsigned char last_ycc[3];
+    int has_last;
+};
+
+struct img_canvas img_canvas_rgb(const struct img_rgb *img);
+struct img_canvas img_canvas_planes(struct img_planes *p);
+/* The same canvas, clipped to its top h rows. */
+struct img_canvas img_canvas_top(const struct img_canvas *c, unsigned h);
+void img_canvas_fill_rect(struct img_canvas *c, int x, int y, unsigned w, unsigned h,
+                          struct img_color col);
+void img_canvas_draw_rect(struct img_canvas *c, int x, int y, unsigned w, unsigned h,
+                          unsigned thickness, struct img_color col);
+void img_canvas_draw_line(struct img_canvas *c, int x0, int y0, int x1, int y1, unsigned thickness,
+                          struct img_color col);
+void img_canvas_draw_text(struct img_canvas *c, int x, int y, const char *text, unsigned scale,
+                          struct img_color col);
+/* JFIF full-range YCbCr of an RGB colour. */
+void img_ycc_from_rgb(struct img_color c, unsigned char ycc[3]);
 
 #endif

@@ -166,3 +166,70 @@ cleanup:
     tjDestroy(tj);
     return rc;
 }
+
+/* The chroma sample's size for the subsamplings the planar path takes; 0 for the others. */
+static void chroma_grid(int subsamp, unsigned *sub_x, unsigned *sub_y)
+{
+    *sub_x = *sub_y = 0;
+    if (subsamp == TJSAMP_444)
+        *sub_x = *sub_y = 1;
+    else if (subsamp == TJSAMP_422)
+        *sub_x = 2, *sub_y = 1;
+    else if (subsamp == TJSAMP_420)
+        *sub_x = *sub_y = 2;
+}
+
+int img_jpeg_planar_size(const unsigned char *d, size_t len, unsigned min_side, unsigned *w,
+                         unsigned *h, unsigned *sub_x, unsigned *sub_y,
+                         unsigned long long *decoder_bytes, struct lk_error *err)
+{
+    *sub_x = *sub_y = 0;
+    tjhandle tj = tjInitDecompress();
+    if (!tj)
+        return err_set(err, LK_NOMEM, "JPEG: TurboJPEG could not start");
+    struct jpeg_head jh;
+    int rc = read_head(tj, d, len, &jh, err);
+    tjDestroy(tj);
+    if (rc != LK_OK)
+        return rc;
+    tjscalingfactor sf = pick_scale(jh.w, jh.h, min_side);
+    *w = (unsigned)TJSCALED(jh.w, sf);
+    *h = (unsigned)TJSCALED(jh.h, sf);
+    unsigned sx, sy;
+    chroma_grid(jh.colorspace == TJCS_YCbCr ? jh.subsamp : -1, &sx, &sy);
+    if (sx == 0 || *w % sx != 0 || *h % sy != 0)
+        return LK_OK;
+    *sub_x = sx;
+    *sub_y = sy;
+    *decoder_bytes = (unsigned long long)*w * *h + 2ull * (*w / sx) * (*h / sy);
+    if (is_progressive(d, len))
+        *decoder_bytes += coefficient_bytes(&jh);
+    return LK_OK;
+}
+
+int img_jpeg_decode_planes(const unsigned char *d, size_t len, unsigned min_side,
+                           struct img_planes *p, struct lk_error *err)
+{
+    unsigned w, h, sx, sy;
+    unsigned long long bytes = 0;
+    memset(p, 0, sizeof(*p));
+    int rc = img_jpeg_planar_size(d, len, min_side, &w, &h, &sx, &sy, &bytes, err);
+    if (rc != LK_OK)
+        return rc;
+    if (sx == 0)
+        return err_set(err, LK_INVALID_ARG, "JPEG: not a YCbCr frame that can be read as planes");
+    rc = img_planes_init(p, w, h, sx, sy, err);
+    tjhandle tj = rc == LK_OK ? tjInitDecompress() : NULL;
+    if (rc == LK_OK && !tj)
+        rc = err_set(err, LK_NOMEM, "JPEG: TurboJPEG could not start");
+    if (rc == LK_OK &&
+        tjDecompressToYUVPlanes(tj, d, (unsigned long)len, p->plane, (int)w, NULL, (int)h,
+                                TJFLAG_LIMITSCANS) != 0 &&
+        tjGetErrorCode(tj) != TJERR_WARNING) /* a damaged scan still fills every plane */
+        rc = err_set(err, LK_BAD_IMAGE, "JPEG: %s", tjGetErrorStr2(tj));
+    if (tj)
+        tjDestroy(tj);
+    if (rc != LK_OK)
+        img_planes_cleanup(p);
+    return rc;
+}
