@@ -10,6 +10,13 @@
  * Memory: a JPEG is decoded at the smallest TurboJPEG scale (1/1, 1/2, 1/4, 1/8) whose width
  * still reaches the snapshot's, then box-scaled; so a 4K frame going to 1280 wide is decoded
  * at 1/2, never whole. PNG is decoded row by row into the same scaler.
+ *
+ * Pixels: a colour JPEG with 4:2:0, 4:2:2 or 4:4:4 chroma (what KVS writes is 4:2:0) whose
+ * scaled and fitted sides are whole chroma samples is read, scaled, drawn on and encoded as
+ * YCbCr planes (img_snapshot_planar): no colour conversion, no chroma resampling, and the
+ * snapshot keeps the frame's subsampling. There, box edges, outline widths and tags are
+ * rounded to whole chroma samples, so their colours stay exact and do not bleed. Every
+ * other frame (PNG, gray, other JPEGs) is drawn in RGB and encoded 4:2:0.
  */
 #ifndef LOOKOUT_SNAPSHOT_H
 #define LOOKOUT_SNAPSHOT_H
@@ -75,6 +82,10 @@ unsigned img_snapshot_strip_height(unsigned width, size_t line_count);
  * spec, LK_NOMEM, LK_TOO_LARGE past out's cap. */
 int img_snapshot_make(const void *data, size_t len, const struct img_snapshot_spec *spec,
                       struct lk_buf *out, unsigned *w, unsigned *h, struct lk_error *err);
+
+/* 1 when img_snapshot_make draws this frame (fitted to max_width) on YCbCr planes, 0 when in
+ * RGB or when the bytes are not an image it takes. Reads headers only. */
+int img_snapshot_planar(const void *data, size_t len, unsigned max_width);
 
 /* The colour zones are outlined in (no label gets it). */
 extern const struct img_color IMG_SNAPSHOT_ZONE_COLOR;
