@@ -125,18 +125,21 @@ static inline void flush_running(const struct img_resampler *r, unsigned char *r
                                  unsigned rows, const uint64_t *restrict magic, unsigned ch)
 {
     uint32_t *restrict s = r->sums;
-    size_t n = (size_t)r->src_w * ch, a = 0;
+    uint32_t before[4] = {0, 0, 0, 0}; /* the running sums up to the box's first column */
+    size_t n = (size_t)r->src_w * ch;
     for (size_t i = ch; i < n; i++)
         s[i] += s[i - ch];
     for (unsigned x = 0; x < r->dst_w; x++, dst += ch) {
         unsigned cols = r->colcount[x];
-        size_t b = a + (size_t)cols * ch;
+        s += (size_t)cols * ch;
+        const uint32_t *last = s - ch; /* the box's last column */
         uint32_t half = cols * rows / 2;
+        uint64_t m = magic[2 * x];
         for (unsigned c = 0; c < ch; c++) {
-            uint32_t sum = s[b - ch + c] - (a ? s[a - ch + c] : 0) + half;
-            dst[c] = (unsigned char)((sum * magic[2 * x]) >> 32);
+            uint32_t upto = last[c];
+            dst[c] = (unsigned char)(((uint32_t)(upto - before[c] + half) * m) >> 32);
+            before[c] = upto;
         }
-        a = b;
     }
 }
 
@@ -153,7 +156,6 @@ static void flush_band(struct img_resampler *r)
         flush_running(r, dst, r->band_rows, magic, 3);
     else
         flush_samples(r, dst, r->band_rows, magic, r->channels);
-    memset(r->sums, 0, (size_t)r->src_w * r->channels * sizeof(*r->sums));
     r->band_rows = 0;
 }
 
@@ -171,8 +173,12 @@ int img_resampler_row(void *ctx, const unsigned char *row, unsigned y)
      * across when the band is flushed. */
     uint32_t *restrict s = r->sums;
     size_t n = (size_t)r->src_w * r->channels;
-    for (size_t i = 0; i < n; i++)
-        s[i] += row[i];
+    if (r->band_rows == 0) /* a band's first row sets the sums: no clearing between bands */
+        for (size_t i = 0; i < n; i++)
+            s[i] = row[i];
+    else
+        for (size_t i = 0; i < n; i++)
+            s[i] += row[i];
     r->band_rows++;
     return LK_OK;
 }
