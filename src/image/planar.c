@@ -80,14 +80,19 @@ int img_planes_to_jpeg(const struct img_planes *p, int quality, struct lk_buf *o
     return rc;
 }
 
-/* JFIF's full-range equations in 16.16 fixed point; each row of weights sums to 1 (or 0
- * for the chroma), so every result lands in 0..255. */
+/* JFIF's full-range equations in 16.16 fixed point, rounded; the chroma of a pure red or blue
+ * (255.5) is held at 255. */
+static unsigned char clamp_sample(long v)
+{
+    return (unsigned char)(v > 255 ? 255 : v < 0 ? 0 : v);
+}
+
 void img_ycc_from_rgb(struct img_color c, unsigned char ycc[3])
 {
     const long half = 32768, mid = 128L << 16;
-    ycc[0] = (unsigned char)((19595L * c.r + 38470L * c.g + 7471L * c.b + half) >> 16);
-    ycc[1] = (unsigned char)((-11059L * c.r - 21709L * c.g + 32768L * c.b + mid + half) >> 16);
-    ycc[2] = (unsigned char)((32768L * c.r - 27439L * c.g - 5329L * c.b + mid + half) >> 16);
+    ycc[0] = clamp_sample((19595L * c.r + 38470L * c.g + 7471L * c.b + half) >> 16);
+    ycc[1] = clamp_sample((-11059L * c.r - 21709L * c.g + 32768L * c.b + mid + half) >> 16);
+    ycc[2] = clamp_sample((32768L * c.r - 27439L * c.g - 5329L * c.b + mid + half) >> 16);
 }
 
 int img_planes_fitted_cost(const unsigned char *d, size_t len, unsigned max_side,
