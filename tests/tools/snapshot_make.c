@@ -7,7 +7,8 @@
  *         "zones": [{"name":"porch","points":[[0.1,0.5],[0.9,0.5],[0.9,0.9]]}],
  *         "lines": ["front-door 2026-11-24 08:00:00 UTC"]}
  * stdout, exit 0: {"width":W,"height":H,"frameHeight":h,"thickness":t,"zoneWidth":z,
- *                  "fontScale":s,"colors":{"Person":[r,g,b]},"zoneColor":[r,g,b]}
+ *                  "fontScale":s,"colors":{"Person":[r,g,b]},"zoneColor":[r,g,b],
+ *                  "planar":true when drawn on YCbCr planes (img_snapshot_planar)}
  * exit 2: {"error":{"status":"LK_...","message":"..."}}
  */
 #include <stdio.h>
@@ -131,6 +132,8 @@ static int run(const cJSON *in, cJSON *out, struct lk_error *err)
         cJSON_AddNumberToObject(out, "zoneWidth", s.zone_width);
         cJSON_AddNumberToObject(out, "fontScale", s.font_scale);
         cJSON_AddNumberToObject(out, "bytes", (double)jpeg.len);
+        cJSON_AddBoolToObject(out, "planar",
+                              img_snapshot_planar(image.data, image.len, spec.max_width));
         cJSON_AddItemToObject(out, "zoneColor", color_json(IMG_SNAPSHOT_ZONE_COLOR));
     }
     free(st);
