@@ -72,7 +72,7 @@ int img_resampler_init_into(struct img_resampler *r, unsigned src_w, unsigned sr
     r->dst_h = dst_h;
     r->channels = channels;
     r->colcount = calloc(dst_w, sizeof(*r->colcount));
-    r->sums = calloc((size_t)src_w * channels, sizeof(*r->sums));
+    r->sums = calloc(((size_t)src_w + 1) * channels, sizeof(*r->sums)); /* a spare 0 sample */
     r->inv = malloc((size_t)dst_w * sizeof(*r->inv));
     r->magic = malloc((size_t)dst_w * 2 * sizeof(*r->magic));
     r->out = out ? out : calloc(1, (size_t)out_bytes);
@@ -143,6 +143,23 @@ static inline void flush_running(const struct img_resampler *r, unsigned char *r
     }
 }
 
+/* Boxes at most two columns wide (a source under twice as wide as the destination, as 1080p
+ * to 720p): the second column is added under a mask, with no branch and no running sums.
+ * It may be the spare sample past the row's end, which is always 0. */
+static inline void flush_narrow(const struct img_resampler *r, unsigned char *restrict dst,
+                                unsigned rows, const uint64_t *restrict magic, unsigned ch)
+{
+    const uint32_t *restrict s = r->sums;
+    for (unsigned x = 0; x < r->dst_w; x++, dst += ch) {
+        unsigned cols = r->colcount[x];
+        uint32_t mask = 0u - (uint32_t)(cols - 1), half = cols * rows / 2;
+        uint64_t m = magic[2 * x];
+        for (unsigned c = 0; c < ch; c++)
+            dst[c] = (unsigned char)(((uint32_t)(s[c] + (s[ch + c] & mask) + half) * m) >> 32);
+        s += (size_t)cols * ch;
+    }
+}
+
 static void flush_band(struct img_resampler *r)
 {
     if (r->band_rows == 0 || r->band >= r->dst_h)
@@ -150,7 +167,12 @@ static void flush_band(struct img_resampler *r)
     unsigned char *dst = r->out + (size_t)r->band * r->dst_w * r->channels;
     unsigned k = r->band_rows - r->rows_lo;
     const uint64_t *magic = r->magic_ok && k < 2 ? r->magic + k : NULL;
-    if (magic && r->channels == 1)
+    int narrow = r->src_w <= 2ull * r->dst_w;
+    if (magic && narrow && r->channels == 1)
+        flush_narrow(r, dst, r->band_rows, magic, 1);
+    else if (magic && narrow && r->channels == 3)
+        flush_narrow(r, dst, r->band_rows, magic, 3);
+    else if (magic && r->channels == 1)
         flush_running(r, dst, r->band_rows, magic, 1);
     else if (magic && r->channels == 3)
         flush_running(r, dst, r->band_rows, magic, 3);
@@ -221,7 +243,7 @@ unsigned long long img_resampler_bytes(unsigned src_w, unsigned dst_w, unsigned 
                                        unsigned channels)
 {
     return (unsigned long long)dst_w * dst_h * channels + (unsigned long long)dst_w * 4 +
-           (unsigned long long)src_w * channels * 4 + (unsigned long long)dst_w * 8 +
+           ((unsigned long long)src_w + 1) * channels * 4 + (unsigned long long)dst_w * 8 +
            (unsigned long long)dst_w * 16;
 }
 
