@@ -9,14 +9,20 @@
 #define GLYPH_W 5u
 #define GLYPH_H 7u
 
+/* The part of x, y, w, h inside a pic_w x pic_h picture: [r[0], r[2]) x [r[1], r[3]). */
+static void clip(int x, int y, unsigned w, unsigned h, unsigned pic_w, unsigned pic_h, long r[4])
+{
+    r[0] = x < 0 ? 0 : x;
+    r[1] = y < 0 ? 0 : y;
+    r[2] = (long)x + (long)w < (long)pic_w ? (long)x + (long)w : (long)pic_w;
+    r[3] = (long)y + (long)h < (long)pic_h ? (long)y + (long)h : (long)pic_h;
+}
+
 void img_fill_rect(struct img_rgb *img, int x, int y, unsigned w, unsigned h, struct img_color c)
 {
-    long x0 = x < 0 ? 0 : x, y0 = y < 0 ? 0 : y;
-    long x1 = (long)x + (long)w, y1 = (long)y + (long)h;
-    if (x1 > (long)img->w)
-        x1 = img->w;
-    if (y1 > (long)img->h)
-        y1 = img->h;
+    long r[4];
+    clip(x, y, w, h, img->w, img->h, r);
+    long x0 = r[0], y0 = r[1], x1 = r[2], y1 = r[3];
     for (long j = y0; j < y1; j++) {
         unsigned char *p = img->pixels + (size_t)j * img->stride + 3 * (size_t)x0;
         for (long i = x0; i < x1; i++, p += 3) {
@@ -85,14 +91,10 @@ void img_canvas_fill_rect(struct img_canvas *c, int x, int y, unsigned w, unsign
         img_fill_rect(&c->rgb, x, y, w, h, col);
         return;
     }
-    long x0 = x < 0 ? 0 : x, y0 = y < 0 ? 0 : y;
-    long x1 = (long)x + (long)w, y1 = (long)y + (long)h;
-    if (x1 > (long)c->w)
-        x1 = c->w;
-    if (y1 > (long)c->h)
-        y1 = c->h;
-    if (x1 > x0 && y1 > y0)
-        fill_planes(c, x0, y0, x1, y1, col);
+    long r[4];
+    clip(x, y, w, h, c->w, c->h, r);
+    if (r[2] > r[0] && r[3] > r[1])
+        fill_planes(c, r[0], r[1], r[2], r[3], col);
 }
 
 void img_canvas_draw_rect(struct img_canvas *c, int x, int y, unsigned w, unsigned h,

@@ -54,6 +54,12 @@ int img_jpeg_dc_decode(const unsigned char *d, size_t len, unsigned w, unsigned 
 int img_jpeg_encode(const unsigned char *rgb, unsigned w, size_t stride, unsigned h, int quality,
                     struct lk_buf *out, struct lk_error *err);
 
+/* Ends an encode on TurboJPEG compressor tj: appends jpeg (size bytes) to out unless the
+ * encode failed, then frees jpeg and tj. LK_BAD_IMAGE with TurboJPEG's message when failed,
+ * LK_TOO_LARGE past out's cap. */
+int img_jpeg_encoded(void *tj, int failed, unsigned char *jpeg, unsigned long size,
+                     struct lk_buf *out, struct lk_error *err);
+
 /* Box-filter downscaler fed one source row at a time, in order. */
 struct img_resampler {
     unsigned src_w, src_h, dst_w, dst_h, channels;

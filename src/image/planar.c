@@ -68,16 +68,9 @@ int img_planes_to_jpeg(const struct img_planes *p, int quality, struct lk_buf *o
     unsigned char *jpeg = NULL;
     unsigned long size = 0;
     const unsigned char *planes[3] = {p->plane[0], p->plane[1], p->plane[2]};
-    int rc = LK_OK;
-    if (tjCompressFromYUVPlanes(tj, planes, (int)p->w, NULL, (int)p->h, tj_subsamp(p), &jpeg, &size,
-                                quality, 0) != 0)
-        rc = err_set(err, LK_BAD_IMAGE, "JPEG encode: %s", tjGetErrorStr2(tj));
-    else if (buf_append(out, jpeg, size) != LK_OK)
-        rc = err_set(err, LK_TOO_LARGE, "the encoded JPEG (%lu bytes) does not fit the buffer",
-                     size);
-    tjFree(jpeg);
-    tjDestroy(tj);
-    return rc;
+    int failed = tjCompressFromYUVPlanes(tj, planes, (int)p->w, NULL, (int)p->h, tj_subsamp(p),
+                                         &jpeg, &size, quality, 0) != 0;
+    return img_jpeg_encoded(tj, failed, jpeg, size, out, err);
 }
 
 /* JFIF's full-range equations in 16.16 fixed point, rounded; the chroma of a pure red or blue

@@ -70,9 +70,16 @@ int img_jpeg_encode(const unsigned char *rgb, unsigned w, size_t stride, unsigne
         return err_set(err, LK_NOMEM, "JPEG: TurboJPEG could not start");
     unsigned char *jpeg = NULL;
     unsigned long size = 0;
+    int failed = tjCompress2(tj, rgb, (int)w, (int)stride, (int)h, TJPF_RGB, &jpeg, &size,
+                             TJSAMP_420, quality, 0) != 0;
+    return img_jpeg_encoded(tj, failed, jpeg, size, out, err);
+}
+
+int img_jpeg_encoded(void *tj, int failed, unsigned char *jpeg, unsigned long size,
+                     struct lk_buf *out, struct lk_error *err)
+{
     int rc = LK_OK;
-    if (tjCompress2(tj, rgb, (int)w, (int)stride, (int)h, TJPF_RGB, &jpeg, &size, TJSAMP_420,
-                    quality, 0) != 0)
+    if (failed)
         rc = err_set(err, LK_BAD_IMAGE, "JPEG encode: %s", tjGetErrorStr2(tj));
     else if (buf_append(out, jpeg, size) != LK_OK)
         rc = err_set(err, LK_TOO_LARGE, "the encoded JPEG (%lu bytes) does not fit the buffer",

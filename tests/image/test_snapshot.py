@@ -40,8 +40,9 @@ def write_jpeg(path, w, h):
     os.unlink(ppm)
 
 
-def write_png(path, w, h):
-    raw = b"".join(b"\0" + row for row in gradient(w, h))
+def write_png(path, w, h, rows=None):
+    """An 8-bit RGB PNG of rows (bytes of 3 w each), the gradient when none are given."""
+    raw = b"".join(b"\0" + row for row in (rows if rows is not None else gradient(w, h)))
 
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
