@@ -9,6 +9,12 @@
 #include "img_internal.h"
 
 #define FAST_BITS 12
+/* A multi entry skips up to this many AC symbols; those before its last advance at most
+ * MULTI_ADVANCE terms together (see build_multi). */
+#define MULTI_SYMBOLS 4
+#define MULTI_ADVANCE 16
+/* Terms up to which multi entries are taken: its symbols then all belong to one block. */
+#define MULTI_LAST_TERM (63 - MULTI_ADVANCE)
 #define MAX_COMPONENTS 3
 #define MAX_BLOCKS_PER_MCU 10
 /* Unstuffed entropy bytes held at once, and the zeros kept after them. One MCU can take at
@@ -28,7 +34,7 @@ struct dc_huff {
      * length | symbol << 5; AC tables: code + magnitude bits | terms advanced << 5 (64 ends
      * the block). */
     uint16_t fast[1u << FAST_BITS];
-    uint16_t pair[1u << FAST_BITS]; /* AC tables: see build_pairs */
+    uint16_t multi[1u << FAST_BITS]; /* AC tables: see build_multi */
     int32_t maxcode[17];            /* largest code of each length, -1 when none */
     int32_t valoff[17];             /* index in vals of a length's first code, minus that code */
 };
@@ -242,19 +248,27 @@ static unsigned fast_entry(unsigned len, unsigned sym, int is_dc)
     return (len + size) | advance << 5;
 }
 
-/* pair[i]: the AC symbol at the head of the FAST_BITS bits i and the one after it when that
- * one's code is inside i too, as one entry; the single entry otherwise. Used only where the
- * first cannot end the block by reaching term 64, so the second still belongs to it. */
-static void build_pairs(struct dc_huff *t, const uint8_t *code_len)
+/* multi[i]: the AC symbols at the head of the FAST_BITS bits i whose codes are inside i, up
+ * to MULTI_SYMBOLS, as one entry of the fast layout (code and magnitude bits of them all,
+ * terms advanced; 0 when the first needs the slow path). Skipping a block's symbols is a
+ * chain of dependent lookups, so each one that covers more symbols shortens it. An entry
+ * stops after an end of block, and a symbol joins only while those before it advance at
+ * most MULTI_ADVANCE terms: from term MULTI_LAST_TERM on none but the last can end the block,
+ * so all of them are the block's. */
+static void build_multi(struct dc_huff *t, const uint8_t *code_len)
 {
     for (unsigned i = 0; i < (1u << FAST_BITS); i++) {
-        unsigned e = t->fast[i], used = e & 31, advance = e >> 5;
-        t->pair[i] = (uint16_t)e;
-        if (!e || advance >= 64 || used >= FAST_BITS)
-            continue;
-        unsigned next = (i << used) & ((1u << FAST_BITS) - 1), e2 = t->fast[next];
-        if (e2 && code_len[next] <= FAST_BITS - used)
-            t->pair[i] = (uint16_t)((used + (e2 & 31)) | (advance + (e2 >> 5)) << 5);
+        unsigned used = 0, advance = 0;
+        for (unsigned n = 0; n < MULTI_SYMBOLS; n++) {
+            unsigned at = (i << used) & ((1u << FAST_BITS) - 1), e = t->fast[at];
+            if (!e || code_len[at] > FAST_BITS - used)
+                break;
+            used += e & 31;
+            advance += e >> 5;
+            if (advance > MULTI_ADVANCE || used >= FAST_BITS)
+                break;
+        }
+        t->multi[i] = (uint16_t)(used | advance << 5);
     }
 }
 
@@ -278,7 +292,7 @@ static int build_table(struct dc_huff *t, int is_dc)
         }
     }
     if (!is_dc)
-        build_pairs(t, code_len);
+        build_multi(t, code_len);
     t->built = 1;
     return 1;
 }
@@ -381,12 +395,11 @@ static unsigned slow_entry(const struct dc_huff *t, uint64_t acc, int is_dc)
     return (len + size) | (size ? run + 1 : run == 15 ? 16 : 64) << 5;
 }
 
-/* Skips one or two symbols of a block's AC terms: one table lookup for most. Pairs are
- * taken while no single symbol (16 terms at most) can reach term 64. */
-#define SKIP_SYMBOLS(s, k, t)                                                                      \
+/* Skips the symbols of a table entry (multi or fast) of a block's AC terms: one lookup for
+ * most; a code past the table takes the slow path, one symbol. */
+#define SKIP_SYMBOLS(s, k, t, table)                                                               \
     do {                                                                                           \
-        unsigned i_ = (unsigned)((s).acc >> (64 - FAST_BITS));                                     \
-        unsigned e_ = (k) <= 47 ? (t)->pair[i_] : (t)->fast[i_];                                   \
+        unsigned e_ = (t)->table[(s).acc >> (64 - FAST_BITS)];                                     \
         if (!e_ && !(e_ = slow_entry((t), (s).acc, 0)))                                            \
             return 0;                                                                              \
         acc_drop(&(s), e_ & 31);                                                                   \
@@ -425,11 +438,20 @@ __attribute__((noinline)) static int read_blocks(struct dc_acc *a, const struct 
         acc_top_up(&s);
         if (!read_dc(&s, block[b].dc, &diff[b]))
             return 0;
-        for (unsigned k = 1; k < 64;) {
+        unsigned k = 1;
+        /* Two loops rather than a choice of table per lookup, which would lengthen the chain
+         * from one lookup to the next. */
+        while (k <= MULTI_LAST_TERM) {
             acc_top_up(&s);
-            SKIP_SYMBOLS(s, k, ac);
+            SKIP_SYMBOLS(s, k, ac, multi);
+            if (k <= MULTI_LAST_TERM && s.avail >= 31)
+                SKIP_SYMBOLS(s, k, ac, multi);
+        }
+        while (k < 64) {
+            acc_top_up(&s);
+            SKIP_SYMBOLS(s, k, ac, fast);
             if (k < 64 && s.avail >= 31)
-                SKIP_SYMBOLS(s, k, ac);
+                SKIP_SYMBOLS(s, k, ac, fast);
         }
     }
     *a = s;
