@@ -414,14 +414,12 @@ static inline int read_dc(struct dc_acc *s, const struct dc_huff *dc, int32_t *d
         return 0;
     unsigned size = e >> 5;
     acc_drop(s, e & 31);
-    int32_t x = 0;
-    if (size) {
-        x = (int32_t)(s->acc >> (64 - size));
-        if (x < (1 << (size - 1)))
-            x -= (1 << size) - 1;
-        acc_drop(s, size);
-    }
-    *diff = x;
+    /* Without branches: the sign of a difference is as good as random, and size 0 (no
+     * bits, a difference of 0) is common. The double shift takes 0 bits for size 0. */
+    int32_t x = (int32_t)((s->acc >> (63 - size)) >> 1);
+    int32_t negative = -(int32_t)(x < (int32_t)((1u << size) >> 1));
+    *diff = x - (negative & (int32_t)((1u << size) - 1));
+    acc_drop(s, size);
     return 1;
 }
 
