@@ -360,7 +360,8 @@ static void refill(struct dc_bits *b)
 }
 
 /* The bits of one MCU: acc holds avail bits, left-aligned, read up to p. After a top-up it
- * holds at least 56: two symbols of at most 27 bits each (code + magnitude). */
+ * holds at least 56: two table entries of at most 27 bits each (a code inside FAST_BITS and
+ * up to 15 magnitude bits). */
 struct dc_acc {
     const unsigned char *p;
     uint64_t acc;
@@ -395,13 +396,36 @@ static unsigned slow_entry(const struct dc_huff *t, uint64_t acc, int is_dc)
     return (len + size) | (size ? run + 1 : run == 15 ? 16 : 64) << 5;
 }
 
+/* The bits after a symbol of the slow path, and its entry with no bits left to drop; e is
+ * 0 for a bad code. */
+struct dc_skip {
+    struct dc_acc s;
+    unsigned e;
+};
+
+/* Skips one AC symbol with a code past the table, which may take up to 31 bits: topped up
+ * before and after, so that every fast entry still finds the 27 bits it may take. The bits
+ * go by value, as an address taken would keep them out of registers in read_blocks. */
+__attribute__((noinline)) static struct dc_skip slow_skip(struct dc_acc s, const struct dc_huff *t)
+{
+    acc_top_up(&s);
+    unsigned e = slow_entry(t, s.acc, 0);
+    acc_drop(&s, e & 31);
+    acc_top_up(&s);
+    return (struct dc_skip){s, e & ~31u};
+}
+
 /* Skips the symbols of a table entry (multi or fast) of a block's AC terms: one lookup for
  * most; a code past the table takes the slow path, one symbol. */
 #define SKIP_SYMBOLS(s, k, t, table)                                                               \
     do {                                                                                           \
         unsigned e_ = (t)->table[(s).acc >> (64 - FAST_BITS)];                                     \
-        if (!e_ && !(e_ = slow_entry((t), (s).acc, 0)))                                            \
-            return 0;                                                                              \
+        if (!e_) {                                                                                 \
+            struct dc_skip r_ = slow_skip((s), (t));                                               \
+            if (!(e_ = r_.e))                                                                      \
+                return 0;                                                                          \
+            (s) = r_.s;                                                                            \
+        }                                                                                          \
         acc_drop(&(s), e_ & 31);                                                                   \
         (k) += e_ >> 5;                                                                            \
     } while (0)
@@ -425,8 +449,8 @@ static inline int read_dc(struct dc_acc *s, const struct dc_huff *dc, int32_t *d
 
 /* The blocks of one MCU: their DC differences in diff, their AC terms skipped; 0 for a bad
  * code. Not inlined, and on a local copy of the bits: the state then stays in registers in
- * the loop that takes most of the time. An entry takes at most 31 bits, so a second one
- * follows a top-up only when that many are left. */
+ * the loop that takes most of the time. A DC symbol (up to 31 bits) comes right after a
+ * top-up, and two AC entries per top-up with no count of bits to test (see slow_skip). */
 __attribute__((noinline)) static int read_blocks(struct dc_acc *a, const struct dc_block *block,
                                                  unsigned nblocks, int32_t *diff)
 {
@@ -442,13 +466,13 @@ __attribute__((noinline)) static int read_blocks(struct dc_acc *a, const struct 
         while (k <= MULTI_LAST_TERM) {
             acc_top_up(&s);
             SKIP_SYMBOLS(s, k, ac, multi);
-            if (k <= MULTI_LAST_TERM && s.avail >= 31)
+            if (k <= MULTI_LAST_TERM)
                 SKIP_SYMBOLS(s, k, ac, multi);
         }
         while (k < 64) {
             acc_top_up(&s);
             SKIP_SYMBOLS(s, k, ac, fast);
-            if (k < 64 && s.avail >= 31)
+            if (k < 64)
                 SKIP_SYMBOLS(s, k, ac, fast);
         }
     }
