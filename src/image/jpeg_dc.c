@@ -35,13 +35,24 @@ struct dc_huff {
      * the block). */
     uint16_t fast[1u << FAST_BITS];
     uint16_t multi[1u << FAST_BITS]; /* AC tables: see build_multi */
+    uint8_t code_len[1u << FAST_BITS]; /* the length of the code at the head of an index */
     int32_t maxcode[17];            /* largest code of each length, -1 when none */
     int32_t valoff[17];             /* index in vals of a length's first code, minus that code */
 };
 
 struct dc_comp {
     unsigned id, h, v, tq;
-    unsigned td, ta; /* the scan's tables */
+    unsigned td, ta;       /* the scan's tables */
+    const uint32_t *first; /* the entries of its blocks' first lookups (see build_first) */
+};
+
+/* first[i]: a block's DC symbol at the head of the FAST_BITS bits i and the AC symbols after
+ * it whose codes are inside i too, as one entry: bits taken (0-4), AC terms advanced (5-11),
+ * the DC code's length (12-15) and its magnitude's size (16-19); 0 when the DC code is past
+ * the table. One for each pair of tables a scan's components use. */
+struct dc_first {
+    unsigned td, ta;
+    uint32_t entry[1u << FAST_BITS];
 };
 
 struct dc_jpeg {
@@ -50,6 +61,8 @@ struct dc_jpeg {
     int16_t q0[4]; /* each quantization table's DC step, as libjpeg multiplies with it */
     int qdefined[4];
     struct dc_huff dc[4], ac[4];
+    struct dc_first first[MAX_COMPONENTS];
+    unsigned nfirst;
     unsigned scan[MAX_COMPONENTS]; /* the scan's components, as indexes into comp */
     int adobe, seen_sof;
     const unsigned char *entropy, *end;
@@ -255,27 +268,45 @@ static unsigned fast_entry(unsigned len, unsigned sym, int is_dc)
  * stops after an end of block, and a symbol joins only while those before it advance at
  * most MULTI_ADVANCE terms: from term MULTI_LAST_TERM on none but the last can end the block,
  * so all of them are the block's. */
-static void build_multi(struct dc_huff *t, const uint8_t *code_len)
+static void take_symbols(const struct dc_huff *t, unsigned i, unsigned *used, unsigned *advance)
+{
+    for (unsigned n = 0; n < MULTI_SYMBOLS && *used < FAST_BITS; n++) {
+        unsigned at = (i << *used) & ((1u << FAST_BITS) - 1), e = t->fast[at];
+        if (!e || t->code_len[at] > FAST_BITS - *used)
+            break;
+        *used += e & 31;
+        *advance += e >> 5;
+        if (*advance > MULTI_ADVANCE)
+            break;
+    }
+}
+
+static void build_multi(struct dc_huff *t)
 {
     for (unsigned i = 0; i < (1u << FAST_BITS); i++) {
         unsigned used = 0, advance = 0;
-        for (unsigned n = 0; n < MULTI_SYMBOLS; n++) {
-            unsigned at = (i << used) & ((1u << FAST_BITS) - 1), e = t->fast[at];
-            if (!e || code_len[at] > FAST_BITS - used)
-                break;
-            used += e & 31;
-            advance += e >> 5;
-            if (advance > MULTI_ADVANCE || used >= FAST_BITS)
-                break;
-        }
+        take_symbols(t, i, &used, &advance);
         t->multi[i] = (uint16_t)(used | advance << 5);
+    }
+}
+
+/* See struct dc_first: the DC symbol's lookup is a step of the chain too, so the AC
+ * symbols that fit beside it ride along (a chroma block is often DC + end of block). */
+static void build_first(struct dc_first *f, const struct dc_huff *dc, const struct dc_huff *ac)
+{
+    for (unsigned i = 0; i < (1u << FAST_BITS); i++) {
+        unsigned e = dc->fast[i], len = e & 31, size = e >> 5;
+        unsigned used = len + size, advance = 0;
+        if (e)
+            take_symbols(ac, i, &used, &advance);
+        f->entry[i] = e ? used | advance << 5 | len << 12 | size << 16 : 0;
     }
 }
 
 static int build_table(struct dc_huff *t, int is_dc)
 {
     uint32_t codes[256];
-    uint8_t lengths[256], code_len[1u << FAST_BITS];
+    uint8_t lengths[256];
     if (t->built)
         return 1;
     if (!build_codes(t, is_dc, codes, lengths))
@@ -288,12 +319,34 @@ static int build_table(struct dc_huff *t, int is_dc)
         uint16_t e = (uint16_t)fast_entry(lengths[k], t->vals[k], is_dc);
         for (uint32_t x = 0; x < (1u << shift); x++) {
             t->fast[codes[k] << shift | x] = e;
-            code_len[codes[k] << shift | x] = lengths[k];
+            t->code_len[codes[k] << shift | x] = lengths[k];
         }
     }
     if (!is_dc)
-        build_multi(t, code_len);
+        build_multi(t);
     t->built = 1;
+    return 1;
+}
+
+/* The tables of the scan's components, and their first-lookup entries: one set for each
+ * pair of tables (the two chroma components of a colour JPEG usually share theirs). */
+static int build_tables(struct dc_jpeg *j)
+{
+    for (unsigned s = 0; s < j->ncomp; s++) {
+        struct dc_comp *c = &j->comp[j->scan[s]];
+        if (!build_table(&j->dc[c->td], 1) || !build_table(&j->ac[c->ta], 0))
+            return 0;
+        unsigned f = 0;
+        while (f < j->nfirst && (j->first[f].td != c->td || j->first[f].ta != c->ta))
+            f++;
+        if (f == j->nfirst) {
+            j->first[f].td = c->td;
+            j->first[f].ta = c->ta;
+            build_first(&j->first[f], &j->dc[c->td], &j->ac[c->ta]);
+            j->nfirst++;
+        }
+        c->first = j->first[f].entry;
+    }
     return 1;
 }
 
@@ -323,6 +376,7 @@ static uint64_t load_be64(const unsigned char *p)
 /* One block of an MCU: its tables. */
 struct dc_block {
     const struct dc_huff *dc, *ac;
+    const uint32_t *first;
 };
 
 /* Unstuffs more of the interval into the window, keeping the bytes not yet read. */
@@ -430,20 +484,39 @@ __attribute__((noinline)) static struct dc_skip slow_skip(struct dc_acc s, const
         (k) += e_ >> 5;                                                                            \
     } while (0)
 
-/* A block's DC difference, from bits topped up just before. */
-static inline int read_dc(struct dc_acc *s, const struct dc_huff *dc, int32_t *diff)
+/* The DC difference of size bits at the head of v (left-aligned). Without branches: the
+ * sign of a difference is as good as random, and size 0 (no bits, a difference of 0) is
+ * common. The double shift takes 0 bits for size 0. */
+static inline int32_t dc_extend(uint64_t v, unsigned size)
 {
-    unsigned e = dc->fast[s->acc >> (64 - FAST_BITS)];
-    if (!e && !(e = slow_entry(dc, s->acc, 1)))
-        return 0;
-    unsigned size = e >> 5;
-    acc_drop(s, e & 31);
-    /* Without branches: the sign of a difference is as good as random, and size 0 (no
-     * bits, a difference of 0) is common. The double shift takes 0 bits for size 0. */
-    int32_t x = (int32_t)((s->acc >> (63 - size)) >> 1);
+    int32_t x = (int32_t)((v >> (63 - size)) >> 1);
     int32_t negative = -(int32_t)(x < (int32_t)((1u << size) >> 1));
-    *diff = x - (negative & (int32_t)((1u << size) - 1));
-    acc_drop(s, size);
+    return x - (negative & (int32_t)((1u << size) - 1));
+}
+
+/* A block's DC difference with a code past the table, from bits topped up just before. */
+static int read_slow_dc(struct dc_acc *s, const struct dc_huff *dc, int32_t *diff)
+{
+    unsigned e = slow_entry(dc, s->acc, 1);
+    if (!e)
+        return 0;
+    acc_drop(s, e & 31);
+    *diff = dc_extend(s->acc, e >> 5);
+    acc_drop(s, e >> 5);
+    return 1;
+}
+
+/* A block's DC difference and the AC symbols of its first lookup (struct dc_first), from
+ * bits topped up just before; k becomes the next AC term. */
+static inline int read_first(struct dc_acc *s, const struct dc_block *block, int32_t *diff,
+                             unsigned *k)
+{
+    uint32_t e = block->first[s->acc >> (64 - FAST_BITS)];
+    *k = 1 + ((e >> 5) & 127);
+    if (!e)
+        return read_slow_dc(s, block->dc, diff);
+    *diff = dc_extend(s->acc << ((e >> 12) & 15), e >> 16);
+    acc_drop(s, e & 31);
     return 1;
 }
 
@@ -457,10 +530,10 @@ __attribute__((noinline)) static int read_blocks(struct dc_acc *a, const struct 
     struct dc_acc s = *a;
     for (unsigned b = 0; b < nblocks; b++) {
         const struct dc_huff *ac = block[b].ac;
+        unsigned k;
         acc_top_up(&s);
-        if (!read_dc(&s, block[b].dc, &diff[b]))
+        if (!read_first(&s, &block[b], &diff[b], &k))
             return 0;
-        unsigned k = 1;
         /* Two loops rather than a choice of table per lookup, which would lengthen the chain
          * from one lookup to the next. */
         while (k <= MULTI_LAST_TERM) {
@@ -507,8 +580,8 @@ static void plan_blocks(const struct dc_jpeg *j, struct dc_geometry *g, int sing
         unsigned bh = single ? 1 : j->comp[c].h, bv = single ? 1 : j->comp[c].v;
         for (unsigned by = 0; by < bv; by++)
             for (unsigned bx = 0; bx < bh; bx++)
-                g->block[g->nblocks++] =
-                    (struct dc_block){&j->dc[j->comp[c].td], &j->ac[j->comp[c].ta]};
+                g->block[g->nblocks++] = (struct dc_block){
+                    &j->dc[j->comp[c].td], &j->ac[j->comp[c].ta], j->comp[c].first};
         if (c == 0) {
             g->luma_w = bh;
             g->luma_h = bv;
@@ -600,15 +673,11 @@ int img_jpeg_dc_decode(const unsigned char *d, size_t len, unsigned w, unsigned 
 {
     struct dc_jpeg *j = calloc(1, sizeof(*j));
     struct dc_bits b = {.marker = -1};
-    int ok = j && parse_headers(d, len, j);
+    int ok = j && parse_headers(d, len, j) && build_tables(j);
     struct dc_geometry g;
     if (ok) {
         geometry(j, &g);
         ok = g.out_w == w && g.out_h == h;
-    }
-    for (unsigned s = 0; ok && s < j->ncomp; s++) {
-        const struct dc_comp *c = &j->comp[j->scan[s]];
-        ok = build_table(&j->dc[c->td], 1) && build_table(&j->ac[c->ta], 0);
     }
     if (ok) {
         b.src = j->entropy;
