@@ -17,6 +17,9 @@
 #define MULTI_LAST_TERM (63 - MULTI_ADVANCE)
 #define MAX_COMPONENTS 3
 #define MAX_BLOCKS_PER_MCU 10
+/* MCUs read in one call, with the bits in registers throughout: a call per MCU cost a
+ * tenth of the time in saving and reloading them. Their bytes must fit the window. */
+#define BATCH_MCUS 16
 /* Unstuffed entropy bytes held at once, and the zeros kept after them. One MCU can take at
  * most 10 blocks of 64 symbols of 31 bits (a 16-bit code and 15 magnitude bits), and a
  * top-up loads 8 bytes ahead, so a reader never looks past the pad. */
@@ -520,19 +523,20 @@ static inline int read_first(struct dc_acc *s, const struct dc_block *block, int
     return 1;
 }
 
-/* The blocks of one MCU: their DC differences in diff, their AC terms skipped; 0 for a bad
- * code. Not inlined, and on a local copy of the bits: the state then stays in registers in
- * the loop that takes most of the time. A DC symbol (up to 31 bits) comes right after a
- * top-up, and two AC entries per top-up with no count of bits to test (see slow_skip). */
+/* The blocks of n MCUs: their DC differences in diff (nblocks a MCU), their AC terms
+ * skipped; 0 for a bad code. Not inlined, and on a local copy of the bits: the state then
+ * stays in registers in the loop that takes most of the time. A DC symbol (up to 31 bits)
+ * comes right after a top-up, and two AC entries per top-up with no count of bits to test
+ * (see slow_skip). */
 __attribute__((noinline)) static int read_blocks(struct dc_acc *a, const struct dc_block *block,
-                                                 unsigned nblocks, int32_t *diff)
+                                                 unsigned nblocks, unsigned n, int32_t *diff)
 {
     struct dc_acc s = *a;
-    for (unsigned b = 0; b < nblocks; b++) {
+    for (unsigned i = 0, b = 0; i < n * nblocks; i++, b = b + 1 == nblocks ? 0 : b + 1) {
         const struct dc_huff *ac = block[b].ac;
         unsigned k;
         acc_top_up(&s);
-        if (!read_first(&s, &block[b], &diff[b], &k))
+        if (!read_first(&s, &block[b], &diff[i], &k))
             return 0;
         /* Two loops rather than a choice of table per lookup, which would lengthen the chain
          * from one lookup to the next. */
@@ -607,19 +611,11 @@ static void geometry(const struct dc_jpeg *j, struct dc_geometry *g)
     g->q0 = j->q0[j->comp[0].tq];
 }
 
-/* Reads one MCU; its luma blocks inside the picture become pixels of out. Only luma's DC
- * predictor is kept: the other components' differences are read and dropped. */
-static int read_mcu(struct dc_bits *b, const struct dc_geometry *g, unsigned mx, unsigned my,
-                    uint32_t *pred, unsigned char *out)
+/* The luma blocks of one MCU (d: its luma differences) inside the picture become pixels of
+ * out. Only luma's DC predictor is kept: the other components' differences are dropped. */
+static void put_pixels(const struct dc_geometry *g, unsigned mx, unsigned my, const int32_t *d,
+                       uint32_t *pred, unsigned char *out)
 {
-    struct dc_acc a = {b->buf + (b->pos >> 3), 0, 0};
-    acc_top_up(&a);
-    acc_drop(&a, b->pos & 7);
-    int32_t diff[MAX_BLOCKS_PER_MCU];
-    if (!read_blocks(&a, g->block, g->nblocks, diff))
-        return 0;
-    b->pos = 8 * (size_t)(a.p - b->buf) - a.avail;
-    const int32_t *d = diff + g->luma_first;
     unsigned x0 = mx * g->luma_w, y0 = my * g->luma_h;
     for (unsigned y = y0; y < y0 + g->luma_h; y++)
         for (unsigned x = x0; x < x0 + g->luma_w; x++) {
@@ -627,7 +623,38 @@ static int read_mcu(struct dc_bits *b, const struct dc_geometry *g, unsigned mx,
             if (x < g->out_w && y < g->out_h)
                 out[(size_t)y * g->out_w + x] = dc_pixel(*pred, g->q0);
         }
+}
+
+/* Reads n MCUs of a row from mx on (n <= BATCH_MCUS) into pixels of out. */
+static int read_mcus(struct dc_bits *b, const struct dc_geometry *g, unsigned mx, unsigned my,
+                     unsigned n, uint32_t *pred, unsigned char *out)
+{
+    struct dc_acc a = {b->buf + (b->pos >> 3), 0, 0};
+    acc_top_up(&a);
+    acc_drop(&a, b->pos & 7);
+    int32_t diff[BATCH_MCUS * MAX_BLOCKS_PER_MCU];
+    if (!read_blocks(&a, g->block, g->nblocks, n, diff))
+        return 0;
+    b->pos = 8 * (size_t)(a.p - b->buf) - a.avail;
+    for (unsigned i = 0; i < n; i++)
+        put_pixels(g, mx + i, my, diff + i * g->nblocks + g->luma_first, pred, out);
     return 1;
+}
+
+/* How many MCUs to read next (n read so far, mx in the row): up to BATCH_MCUS, none past
+ * the row or the restart interval, and only as many as the window's bytes hold, topped up
+ * here first while the interval has more, with the pad for the last of them: MCU_MAX_BYTES
+ * each at most. */
+static unsigned batch_size(const struct dc_jpeg *j, const struct dc_geometry *g,
+                           struct dc_bits *b, unsigned mx, unsigned long long n)
+{
+    unsigned m = g->mcus_x - mx < BATCH_MCUS ? g->mcus_x - mx : BATCH_MCUS;
+    if (j->restart && j->restart - n % j->restart < m)
+        m = (unsigned)(j->restart - n % j->restart);
+    if (b->fill - (b->pos >> 3) < m * MCU_MAX_BYTES && b->marker < 0 && b->src < b->end)
+        refill(b);
+    size_t fit = (b->fill - (b->pos >> 3)) / MCU_MAX_BYTES + 1;
+    return m < fit ? m : (unsigned)fit;
 }
 
 /* Starts the next restart interval: the marker that ended this one must be RSTn, n = k % 8.
@@ -655,14 +682,14 @@ static int read_scan(const struct dc_jpeg *j, const struct dc_geometry *g, struc
     unsigned long long n = 0;
     refill(b);
     for (unsigned my = 0; my < g->mcus_y; my++)
-        for (unsigned mx = 0; mx < g->mcus_x; mx++, n++) {
+        for (unsigned mx = 0, m; mx < g->mcus_x; mx += m, n += m) {
             if (j->restart && n > 0 && n % j->restart == 0 &&
                 !next_interval(b, (unsigned)(n / j->restart - 1), &pred))
                 return 0;
-            if (b->fill - (b->pos >> 3) < MCU_MAX_BYTES)
-                refill(b);
-            /* Past the interval's bytes: libjpeg pads a short stream with zeros and warns. */
-            if (!read_mcu(b, g, mx, my, &pred, out) || b->pos > 8 * b->fill)
+            m = batch_size(j, g, b, mx, n);
+            /* Past the interval's bytes: libjpeg pads a short stream with zeros and warns.
+             * The position only grows, so one test after the batch is one after each MCU. */
+            if (!read_mcus(b, g, mx, my, m, &pred, out) || b->pos > 8 * b->fill)
                 return 0;
         }
     return 1;
