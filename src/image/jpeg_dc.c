@@ -9,6 +9,11 @@
 #include "img_internal.h"
 
 #define FAST_BITS 12
+/* Every table entry keeps the bits it takes in its low 6 (ENTRY_TAKEN) and the rest from
+ * ENTRY_SHIFT up: x86 shifts by a count modulo 64, so `acc << (e & ENTRY_TAKEN)` needs no
+ * masking instruction in the chain from one lookup to the next. */
+#define ENTRY_TAKEN 63u
+#define ENTRY_SHIFT 6
 /* A multi entry skips up to this many AC symbols; those before its last advance at most
  * MULTI_ADVANCE terms together (see build_multi). */
 #define MULTI_SYMBOLS 4
@@ -34,8 +39,8 @@ struct dc_huff {
     unsigned nvals;
     int defined, built;
     /* fast[next FAST_BITS bits]: 0 (a longer code) takes the slow path. DC tables: code
-     * length | symbol << 5; AC tables: code + magnitude bits | terms advanced << 5 (64 ends
-     * the block). */
+     * length | symbol << ENTRY_SHIFT; AC tables: code + magnitude bits | terms advanced <<
+     * ENTRY_SHIFT (64 ends the block). */
     uint16_t fast[1u << FAST_BITS];
     uint16_t multi[1u << FAST_BITS]; /* AC tables: see build_multi */
     uint8_t code_len[1u << FAST_BITS]; /* the length of the code at the head of an index */
@@ -50,8 +55,8 @@ struct dc_comp {
 };
 
 /* first[i]: a block's DC symbol at the head of the FAST_BITS bits i and the AC symbols after
- * it whose codes are inside i too, as one entry: bits taken (0-4), AC terms advanced (5-11),
- * the DC code's length (12-15) and its magnitude's size (16-19); 0 when the DC code is past
+ * it whose codes are inside i too, as one entry: bits taken (0-5), AC terms advanced (6-12),
+ * the DC code's length (13-16) and its magnitude's size (17-20); 0 when the DC code is past
  * the table. One for each pair of tables a scan's components use. */
 struct dc_first {
     unsigned td, ta;
@@ -258,10 +263,10 @@ static int build_codes(struct dc_huff *t, int is_dc, uint32_t *codes, uint8_t *l
 static unsigned fast_entry(unsigned len, unsigned sym, int is_dc)
 {
     if (is_dc)
-        return len | sym << 5;
+        return len | sym << ENTRY_SHIFT;
     unsigned run = sym >> 4, size = sym & 15;
     unsigned advance = size ? run + 1 : run == 15 ? 16 : 64;
-    return (len + size) | advance << 5;
+    return (len + size) | advance << ENTRY_SHIFT;
 }
 
 /* multi[i]: the AC symbols at the head of the FAST_BITS bits i whose codes are inside i, up
@@ -277,8 +282,8 @@ static void take_symbols(const struct dc_huff *t, unsigned i, unsigned *used, un
         unsigned at = (i << *used) & ((1u << FAST_BITS) - 1), e = t->fast[at];
         if (!e || t->code_len[at] > FAST_BITS - *used)
             break;
-        *used += e & 31;
-        *advance += e >> 5;
+        *used += e & ENTRY_TAKEN;
+        *advance += e >> ENTRY_SHIFT;
         if (*advance > MULTI_ADVANCE)
             break;
     }
@@ -289,7 +294,7 @@ static void build_multi(struct dc_huff *t)
     for (unsigned i = 0; i < (1u << FAST_BITS); i++) {
         unsigned used = 0, advance = 0;
         take_symbols(t, i, &used, &advance);
-        t->multi[i] = (uint16_t)(used | advance << 5);
+        t->multi[i] = (uint16_t)(used | advance << ENTRY_SHIFT);
     }
 }
 
@@ -298,11 +303,11 @@ static void build_multi(struct dc_huff *t)
 static void build_first(struct dc_first *f, const struct dc_huff *dc, const struct dc_huff *ac)
 {
     for (unsigned i = 0; i < (1u << FAST_BITS); i++) {
-        unsigned e = dc->fast[i], len = e & 31, size = e >> 5;
+        unsigned e = dc->fast[i], len = e & ENTRY_TAKEN, size = e >> ENTRY_SHIFT;
         unsigned used = len + size, advance = 0;
         if (e)
             take_symbols(ac, i, &used, &advance);
-        f->entry[i] = e ? used | advance << 5 | len << 12 | size << 16 : 0;
+        f->entry[i] = e ? used | advance << ENTRY_SHIFT | len << 13 | size << 17 : 0;
     }
 }
 
@@ -448,9 +453,9 @@ static unsigned slow_entry(const struct dc_huff *t, uint64_t acc, int is_dc)
     if (sym < 0)
         return 0;
     if (is_dc)
-        return len | (unsigned)sym << 5;
+        return len | (unsigned)sym << ENTRY_SHIFT;
     unsigned run = (unsigned)sym >> 4, size = (unsigned)sym & 15;
-    return (len + size) | (size ? run + 1 : run == 15 ? 16 : 64) << 5;
+    return (len + size) | (size ? run + 1 : run == 15 ? 16 : 64) << ENTRY_SHIFT;
 }
 
 /* The bits after a symbol of the slow path, and its entry with no bits left to drop; e is
@@ -467,9 +472,9 @@ __attribute__((noinline)) static struct dc_skip slow_skip(struct dc_acc s, const
 {
     acc_top_up(&s);
     unsigned e = slow_entry(t, s.acc, 0);
-    acc_drop(&s, e & 31);
+    acc_drop(&s, e & ENTRY_TAKEN);
     acc_top_up(&s);
-    return (struct dc_skip){s, e & ~31u};
+    return (struct dc_skip){s, e & ~ENTRY_TAKEN};
 }
 
 /* Skips the symbols of a table entry (multi or fast) of a block's AC terms: one lookup for
@@ -483,8 +488,8 @@ __attribute__((noinline)) static struct dc_skip slow_skip(struct dc_acc s, const
                 return 0;                                                                          \
             (s) = r_.s;                                                                            \
         }                                                                                          \
-        acc_drop(&(s), e_ & 31);                                                                   \
-        (k) += e_ >> 5;                                                                            \
+        acc_drop(&(s), e_ & ENTRY_TAKEN);                                                          \
+        (k) += e_ >> ENTRY_SHIFT;                                                                  \
     } while (0)
 
 /* The DC difference of size bits at the head of v (left-aligned). Without branches: the
@@ -503,9 +508,9 @@ static int read_slow_dc(struct dc_acc *s, const struct dc_huff *dc, int32_t *dif
     unsigned e = slow_entry(dc, s->acc, 1);
     if (!e)
         return 0;
-    acc_drop(s, e & 31);
-    *diff = dc_extend(s->acc, e >> 5);
-    acc_drop(s, e >> 5);
+    acc_drop(s, e & ENTRY_TAKEN);
+    *diff = dc_extend(s->acc, e >> ENTRY_SHIFT);
+    acc_drop(s, e >> ENTRY_SHIFT);
     return 1;
 }
 
@@ -515,11 +520,11 @@ static inline int read_first(struct dc_acc *s, const struct dc_block *block, int
                              unsigned *k)
 {
     uint32_t e = block->first[s->acc >> (64 - FAST_BITS)];
-    *k = 1 + ((e >> 5) & 127);
+    *k = 1 + ((e >> ENTRY_SHIFT) & 127);
     if (!e)
         return read_slow_dc(s, block->dc, diff);
-    *diff = dc_extend(s->acc << ((e >> 12) & 15), e >> 16);
-    acc_drop(s, e & 31);
+    *diff = dc_extend(s->acc << ((e >> 13) & 15), e >> 17);
+    acc_drop(s, e & ENTRY_TAKEN);
     return 1;
 }
 
