@@ -14,6 +14,10 @@
  * masking instruction in the chain from one lookup to the next. */
 #define ENTRY_TAKEN 63u
 #define ENTRY_SHIFT 6
+/* The most bits a table entry takes: a code inside FAST_BITS and 10 magnitude bits, all an
+ * 8-bit JPEG's AC terms have (longer ones take the slow path). A top-up's 56 bits then serve
+ * two entries and leave FAST_BITS for the next index (see SKIP_SYMBOLS). */
+#define ENTRY_MAX_TAKEN (FAST_BITS + 10)
 /* A multi entry skips up to this many AC symbols; those before its last advance at most
  * MULTI_ADVANCE terms together (see build_multi). */
 #define MULTI_SYMBOLS 4
@@ -266,7 +270,7 @@ static unsigned fast_entry(unsigned len, unsigned sym, int is_dc)
         return len | sym << ENTRY_SHIFT;
     unsigned run = sym >> 4, size = sym & 15;
     unsigned advance = size ? run + 1 : run == 15 ? 16 : 64;
-    return (len + size) | advance << ENTRY_SHIFT;
+    return size > 10 ? 0 : (len + size) | advance << ENTRY_SHIFT;
 }
 
 /* multi[i]: the AC symbols at the head of the FAST_BITS bits i whose codes are inside i, up
@@ -305,6 +309,7 @@ static void build_first(struct dc_first *f, const struct dc_huff *dc, const stru
     for (unsigned i = 0; i < (1u << FAST_BITS); i++) {
         unsigned e = dc->fast[i], len = e & ENTRY_TAKEN, size = e >> ENTRY_SHIFT;
         unsigned used = len + size, advance = 0;
+        e = used > ENTRY_MAX_TAKEN ? 0 : e;
         if (e)
             take_symbols(ac, i, &used, &advance);
         f->entry[i] = e ? used | advance << ENTRY_SHIFT | len << 13 | size << 17 : 0;
@@ -421,9 +426,8 @@ static void refill(struct dc_bits *b)
     b->dirty = b->fill;
 }
 
-/* The bits of one MCU: acc holds avail bits, left-aligned, read up to p. After a top-up it
- * holds at least 56: two table entries of at most 27 bits each (a code inside FAST_BITS and
- * up to 15 magnitude bits). */
+/* The bits of MCUs: acc holds avail bits, left-aligned, read up to p. After a top-up it
+ * holds at least 56: two table entries (ENTRY_MAX_TAKEN each) and the next index. */
 struct dc_acc {
     const unsigned char *p;
     uint64_t acc;
@@ -466,8 +470,8 @@ struct dc_skip {
 };
 
 /* Skips one AC symbol with a code past the table, which may take up to 31 bits: topped up
- * before and after, so that every fast entry still finds the 27 bits it may take. The bits
- * go by value, as an address taken would keep them out of registers in read_blocks. */
+ * before and after, so that the entries after it find the bits SKIP_SYMBOLS counts on. The
+ * bits go by value, as an address taken would keep them out of registers in read_blocks. */
 __attribute__((noinline)) static struct dc_skip slow_skip(struct dc_acc s, const struct dc_huff *t)
 {
     acc_top_up(&s);
@@ -478,10 +482,17 @@ __attribute__((noinline)) static struct dc_skip slow_skip(struct dc_acc s, const
 }
 
 /* Skips the symbols of a table entry (multi or fast) of a block's AC terms: one lookup for
- * most; a code past the table takes the slow path, one symbol. */
-#define SKIP_SYMBOLS(s, k, t, table)                                                               \
+ * most; a code past the table takes the slow path, one symbol. Every other lookup tops up
+ * (top), two entries taking at most 2 * ENTRY_MAX_TAKEN of the 56 bits; the index comes
+ * from the bits as they were before the top-up, still FAST_BITS at least, so the top-up's
+ * load and OR run beside the table's load, not before it, and the chain from one lookup to
+ * the next is a shift, a load and a shift. */
+#define SKIP_SYMBOLS(s, k, t, table, top)                                                          \
     do {                                                                                           \
-        unsigned e_ = (t)->table[(s).acc >> (64 - FAST_BITS)];                                     \
+        unsigned i_ = (unsigned)((s).acc >> (64 - FAST_BITS));                                     \
+        if (top)                                                                                   \
+            acc_top_up(&(s));                                                                      \
+        unsigned e_ = (t)->table[i_];                                                              \
         if (!e_) {                                                                                 \
             struct dc_skip r_ = slow_skip((s), (t));                                               \
             if (!(e_ = r_.e))                                                                      \
@@ -502,7 +513,8 @@ static inline int32_t dc_extend(uint64_t v, unsigned size)
     return x - (negative & (int32_t)((1u << size) - 1));
 }
 
-/* A block's DC difference with a code past the table, from bits topped up just before. */
+/* A block's DC difference with a code past the table (up to 31 bits), from bits topped up
+ * just before; topped up again after, as SKIP_SYMBOLS expects. */
 static int read_slow_dc(struct dc_acc *s, const struct dc_huff *dc, int32_t *diff)
 {
     unsigned e = slow_entry(dc, s->acc, 1);
@@ -511,15 +523,18 @@ static int read_slow_dc(struct dc_acc *s, const struct dc_huff *dc, int32_t *dif
     acc_drop(s, e & ENTRY_TAKEN);
     *diff = dc_extend(s->acc, e >> ENTRY_SHIFT);
     acc_drop(s, e >> ENTRY_SHIFT);
+    acc_top_up(s);
     return 1;
 }
 
-/* A block's DC difference and the AC symbols of its first lookup (struct dc_first), from
- * bits topped up just before; k becomes the next AC term. */
+/* A block's DC difference and the AC symbols of its first lookup (struct dc_first); k
+ * becomes the next AC term. The bits are as SKIP_SYMBOLS has them, and so is the order. */
 static inline int read_first(struct dc_acc *s, const struct dc_block *block, int32_t *diff,
                              unsigned *k)
 {
-    uint32_t e = block->first[s->acc >> (64 - FAST_BITS)];
+    unsigned i = (unsigned)(s->acc >> (64 - FAST_BITS));
+    acc_top_up(s);
+    uint32_t e = block->first[i];
     *k = 1 + ((e >> ENTRY_SHIFT) & 127);
     if (!e)
         return read_slow_dc(s, block->dc, diff);
@@ -530,9 +545,8 @@ static inline int read_first(struct dc_acc *s, const struct dc_block *block, int
 
 /* The blocks of n MCUs: their DC differences in diff (nblocks a MCU), their AC terms
  * skipped; 0 for a bad code. Not inlined, and on a local copy of the bits: the state then
- * stays in registers in the loop that takes most of the time. A DC symbol (up to 31 bits)
- * comes right after a top-up, and two AC entries per top-up with no count of bits to test
- * (see slow_skip). */
+ * stays in registers in the loop that takes most of the time. Every lookup tops up (see
+ * SKIP_SYMBOLS), so no count of bits is ever tested. */
 __attribute__((noinline)) static int read_blocks(struct dc_acc *a, const struct dc_block *block,
                                                  unsigned nblocks, unsigned n, int32_t *diff)
 {
@@ -540,22 +554,19 @@ __attribute__((noinline)) static int read_blocks(struct dc_acc *a, const struct 
     for (unsigned i = 0, b = 0; i < n * nblocks; i++, b = b + 1 == nblocks ? 0 : b + 1) {
         const struct dc_huff *ac = block[b].ac;
         unsigned k;
-        acc_top_up(&s);
         if (!read_first(&s, &block[b], &diff[i], &k))
             return 0;
         /* Two loops rather than a choice of table per lookup, which would lengthen the chain
          * from one lookup to the next. */
         while (k <= MULTI_LAST_TERM) {
-            acc_top_up(&s);
-            SKIP_SYMBOLS(s, k, ac, multi);
+            SKIP_SYMBOLS(s, k, ac, multi, 1);
             if (k <= MULTI_LAST_TERM)
-                SKIP_SYMBOLS(s, k, ac, multi);
+                SKIP_SYMBOLS(s, k, ac, multi, 0);
         }
         while (k < 64) {
-            acc_top_up(&s);
-            SKIP_SYMBOLS(s, k, ac, fast);
+            SKIP_SYMBOLS(s, k, ac, fast, 1);
             if (k < 64)
-                SKIP_SYMBOLS(s, k, ac, fast);
+                SKIP_SYMBOLS(s, k, ac, fast, 0);
         }
     }
     *a = s;
