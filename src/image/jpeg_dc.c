@@ -28,7 +28,7 @@
 #define MAX_BLOCKS_PER_MCU 10
 /* MCUs read in one call, with the bits in registers throughout: a call per MCU cost a
  * tenth of the time in saving and reloading them. Their bytes must fit the window. */
-#define BATCH_MCUS 16
+#define BATCH_MCUS 8
 /* Unstuffed entropy bytes held at once, and the zeros kept after them. One MCU can take at
  * most 10 blocks of 64 symbols of 31 bits (a 16-bit code and 15 magnitude bits), and a
  * top-up loads 8 bytes ahead, so a reader never looks past the pad. */
