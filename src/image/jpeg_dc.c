@@ -573,23 +573,24 @@ __attribute__((noinline)) static int read_blocks(struct dc_acc *a, const struct 
     return 1;
 }
 
-/* libjpeg's 1x1 inverse DCT of a DC term: descale, then its range-limit table, which wraps
- * values past +-512 rather than clamping them. */
-static unsigned char dc_pixel(uint32_t pred, int16_t q0)
-{
-    int32_t v = ((int32_t)(int16_t)pred * q0 + 4) >> 3;
-    unsigned i = (unsigned)v & 1023;
-    return (unsigned char)(i < 128 ? i + 128 : i < 512 ? 255 : i < 896 ? 0 : i - 896);
-}
-
 struct dc_geometry {
     unsigned mcus_x, mcus_y, out_w, out_h;
     unsigned luma_w, luma_h; /* luma blocks per MCU across and down */
     unsigned luma_first;     /* the first of them in the MCU; the rest follow it */
     unsigned nblocks;
     int16_t q0;
+    unsigned char limit[1024]; /* see build_limit */
     struct dc_block block[MAX_BLOCKS_PER_MCU];
 };
+
+/* libjpeg's 1x1 inverse DCT of a DC term is a descale, then its range-limit table, which
+ * wraps values past +-512 rather than clamping them: this is that table, indexed by the
+ * descaled value's low 10 bits. A load per pixel instead of three comparisons. */
+static void build_limit(unsigned char *limit)
+{
+    for (unsigned i = 0; i < 1024; i++)
+        limit[i] = (unsigned char)(i < 128 ? i + 128 : i < 512 ? 255 : i < 896 ? 0 : i - 896);
+}
 
 static void plan_blocks(const struct dc_jpeg *j, struct dc_geometry *g, int single)
 {
@@ -625,6 +626,7 @@ static void geometry(const struct dc_jpeg *j, struct dc_geometry *g)
     g->mcus_y = single ? g->out_h : (j->h + 8 * vmax - 1) / (8 * vmax);
     plan_blocks(j, g, single);
     g->q0 = j->q0[j->comp[0].tq];
+    build_limit(g->limit);
 }
 
 /* The luma blocks of one MCU (d: its luma differences) inside the picture become pixels of
@@ -633,12 +635,15 @@ static void put_pixels(const struct dc_geometry *g, unsigned mx, unsigned my, co
                        uint32_t *pred, unsigned char *out)
 {
     unsigned x0 = mx * g->luma_w, y0 = my * g->luma_h;
+    uint32_t p = *pred;
     for (unsigned y = y0; y < y0 + g->luma_h; y++)
         for (unsigned x = x0; x < x0 + g->luma_w; x++) {
-            *pred += (uint32_t)*d++;
+            p += (uint32_t)*d++;
             if (x < g->out_w && y < g->out_h)
-                out[(size_t)y * g->out_w + x] = dc_pixel(*pred, g->q0);
+                out[(size_t)y * g->out_w + x] =
+                    g->limit[(((int32_t)(int16_t)p * g->q0 + 4) >> 3) & 1023];
         }
+    *pred = p;
 }
 
 /* Reads n MCUs of a row from mx on (n <= BATCH_MCUS) into pixels of out. */
