@@ -60,8 +60,11 @@ struct dc_comp {
 
 /* first[i]: a block's DC symbol at the head of the FAST_BITS bits i and the AC symbols after
  * it whose codes are inside i too, as one entry: bits taken (0-5), AC terms advanced (6-12),
- * the DC code's length (13-16) and its magnitude's size (17-20); 0 when the DC code is past
- * the table. One for each pair of tables a scan's components use. */
+ * then the DC difference itself (FIRST_DIFF set, the difference + 32768 in 16-31) when its
+ * magnitude is inside i too, else the DC code's length (16-19) and magnitude's size
+ * (20-23); 0 when the DC code is past the table. One for each pair of tables a scan's
+ * components use. */
+#define FIRST_DIFF (1u << 13)
 struct dc_first {
     unsigned td, ta;
     uint32_t entry[1u << FAST_BITS];
@@ -302,6 +305,18 @@ static void build_multi(struct dc_huff *t)
     }
 }
 
+/* The DC part of a first entry (struct dc_first) for the index i: the difference when its
+ * magnitude is inside i, which spares most blocks extracting it from the bits. */
+static uint32_t first_dc(unsigned i, unsigned len, unsigned size)
+{
+    if (len + size > FAST_BITS)
+        return len << 16 | size << 20;
+    int32_t x = (int32_t)((i >> (FAST_BITS - len - size)) & ((1u << size) - 1));
+    if (size && x < (1 << (size - 1)))
+        x -= (1 << size) - 1;
+    return FIRST_DIFF | (uint32_t)(x + 32768) << 16;
+}
+
 /* See struct dc_first: the DC symbol's lookup is a step of the chain too, so the AC
  * symbols that fit beside it ride along (a chroma block is often DC + end of block). */
 static void build_first(struct dc_first *f, const struct dc_huff *dc, const struct dc_huff *ac)
@@ -312,7 +327,7 @@ static void build_first(struct dc_first *f, const struct dc_huff *dc, const stru
         e = used > ENTRY_MAX_TAKEN ? 0 : e;
         if (e)
             take_symbols(ac, i, &used, &advance);
-        f->entry[i] = e ? used | advance << ENTRY_SHIFT | len << 13 | size << 17 : 0;
+        f->entry[i] = e ? used | advance << ENTRY_SHIFT | first_dc(i, len, size) : 0;
     }
 }
 
@@ -536,9 +551,12 @@ static inline int read_first(struct dc_acc *s, const struct dc_block *block, int
     acc_top_up(s);
     uint32_t e = block->first[i];
     *k = 1 + ((e >> ENTRY_SHIFT) & 127);
-    if (!e)
+    if (e & FIRST_DIFF)
+        *diff = (int32_t)(e >> 16) - 32768;
+    else if (e)
+        *diff = dc_extend(s->acc << ((e >> 16) & 15), (e >> 20) & 15);
+    else
         return read_slow_dc(s, block->dc, diff);
-    *diff = dc_extend(s->acc << ((e >> 13) & 15), e >> 17);
     acc_drop(s, e & ENTRY_TAKEN);
     return 1;
 }
