@@ -1,17 +1,21 @@
 /* The luma DC terms of a sequential Huffman JPEG, read without TurboJPEG. At 1/8 scale
  * TurboJPEG's inverse DCT is the DC term alone, so these give the same gray pixels, but the
- * AC terms, which are most of the bytes, are skipped with one table lookup each instead of
- * being decoded into blocks. Motion gating reads every frame this way. */
+ * AC terms, which are most of the bytes, are skipped, several symbols to a table lookup,
+ * instead of being decoded into blocks. Motion gating reads every frame this way. The time
+ * goes to the chain of lookups, each waiting for the one before: the tables and the bit
+ * reader are laid out to keep that chain short. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "img_internal.h"
 
+/* Index bits of the lookup tables. 13 or 14 take a few fewer lookups, but building their
+ * tables for each frame costs more than those save. */
 #define FAST_BITS 12
 /* Every table entry keeps the bits it takes in its low 6 (ENTRY_TAKEN) and the rest from
- * ENTRY_SHIFT up: x86 shifts by a count modulo 64, so `acc << (e & ENTRY_TAKEN)` needs no
- * masking instruction in the chain from one lookup to the next. */
+ * ENTRY_SHIFT up: x86-64 and arm64 shift by a count modulo 64, so `acc << (e & ENTRY_TAKEN)`
+ * needs no masking instruction in the chain from one lookup to the next. */
 #define ENTRY_TAKEN 63u
 #define ENTRY_SHIFT 6
 /* The most bits a table entry takes: a code inside FAST_BITS and 10 magnitude bits, all an
