@@ -300,12 +300,26 @@ static void take_symbols(const struct dc_huff *t, unsigned i, unsigned *used, un
     }
 }
 
+/* By the codes of the table, each one's indexes at once: an entry depends on the bits of
+ * the first code and those after its magnitude, not on the magnitude, which is skipped. So
+ * the indexes of one code and magnitude 0 are built, and copied for the others. */
 static void build_multi(struct dc_huff *t)
 {
-    for (unsigned i = 0; i < (1u << FAST_BITS); i++) {
-        unsigned used = 0, advance = 0;
-        take_symbols(t, i, &used, &advance);
-        t->multi[i] = (uint16_t)(used | advance << ENTRY_SHIFT);
+    for (unsigned i = 0; i < (1u << FAST_BITS);) {
+        unsigned e = t->fast[i], used = e & ENTRY_TAKEN;
+        if (!e || used >= FAST_BITS) {
+            t->multi[i++] = (uint16_t)e;
+            continue;
+        }
+        unsigned span = 1u << (FAST_BITS - t->code_len[i]), run = 1u << (FAST_BITS - used);
+        for (unsigned r = 0; r < run; r++) {
+            unsigned u = 0, advance = 0;
+            take_symbols(t, i + r, &u, &advance);
+            t->multi[i + r] = (uint16_t)(u | advance << ENTRY_SHIFT);
+        }
+        for (unsigned m = run; m < span; m += run)
+            memcpy(&t->multi[i + m], &t->multi[i], run * sizeof(t->multi[0]));
+        i += span;
     }
 }
 
