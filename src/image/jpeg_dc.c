@@ -1,16 +1,38 @@
 /* The luma DC terms of a sequential Huffman JPEG, read without TurboJPEG. At 1/8 scale
  * TurboJPEG's inverse DCT is the DC term alone, so these give the same gray pixels, but the
- * AC terms, which are most of the bytes, are skipped with one table lookup each instead of
- * being decoded into blocks. Motion gating reads every frame this way. */
+ * AC terms, which are most of the bytes, are skipped, several symbols to a table lookup,
+ * instead of being decoded into blocks. Motion gating reads every frame this way. The time
+ * goes to the chain of lookups, each waiting for the one before: the tables and the bit
+ * reader are laid out to keep that chain short. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "img_internal.h"
 
+/* Index bits of the lookup tables. 13 or 14 take a few fewer lookups, but building their
+ * tables for each frame costs more than those save. */
 #define FAST_BITS 12
+/* Every table entry keeps the bits it takes in its low 6 (ENTRY_TAKEN) and the rest from
+ * ENTRY_SHIFT up: x86-64 and arm64 shift by a count modulo 64, so `acc << (e & ENTRY_TAKEN)`
+ * needs no masking instruction in the chain from one lookup to the next. */
+#define ENTRY_TAKEN 63u
+#define ENTRY_SHIFT 6
+/* The most bits a table entry takes: a code inside FAST_BITS and 10 magnitude bits, all an
+ * 8-bit JPEG's AC terms have (longer ones take the slow path). A top-up's 56 bits then serve
+ * two entries and leave FAST_BITS for the next index (see SKIP_SYMBOLS). */
+#define ENTRY_MAX_TAKEN (FAST_BITS + 10)
+/* A multi entry skips up to this many AC symbols; those before its last advance at most
+ * MULTI_ADVANCE terms together (see build_multi). */
+#define MULTI_SYMBOLS 4
+#define MULTI_ADVANCE 16
+/* Terms up to which multi entries are taken: its symbols then all belong to one block. */
+#define MULTI_LAST_TERM (63 - MULTI_ADVANCE)
 #define MAX_COMPONENTS 3
 #define MAX_BLOCKS_PER_MCU 10
+/* MCUs read in one call, with the bits in registers throughout: a call per MCU cost a
+ * tenth of the time in saving and reloading them. Their bytes must fit the window. */
+#define BATCH_MCUS 8
 /* Unstuffed entropy bytes held at once, and the zeros kept after them. One MCU can take at
  * most 10 blocks of 64 symbols of 31 bits (a 16-bit code and 15 magnitude bits), and a
  * top-up loads 8 bytes ahead, so a reader never looks past the pad. */
@@ -25,17 +47,31 @@ struct dc_huff {
     unsigned nvals;
     int defined, built;
     /* fast[next FAST_BITS bits]: 0 (a longer code) takes the slow path. DC tables: code
-     * length | symbol << 5; AC tables: code + magnitude bits | terms advanced << 5 (64 ends
-     * the block). */
+     * length | symbol << ENTRY_SHIFT; AC tables: code + magnitude bits | terms advanced <<
+     * ENTRY_SHIFT (64 ends the block). */
     uint16_t fast[1u << FAST_BITS];
-    uint16_t pair[1u << FAST_BITS]; /* AC tables: see build_pairs */
+    uint16_t multi[1u << FAST_BITS]; /* AC tables: see build_multi */
+    uint8_t code_len[1u << FAST_BITS]; /* the length of the code at the head of an index */
     int32_t maxcode[17];            /* largest code of each length, -1 when none */
     int32_t valoff[17];             /* index in vals of a length's first code, minus that code */
 };
 
 struct dc_comp {
     unsigned id, h, v, tq;
-    unsigned td, ta; /* the scan's tables */
+    unsigned td, ta;       /* the scan's tables */
+    const uint32_t *first; /* the entries of its blocks' first lookups (see build_first) */
+};
+
+/* first[i]: a block's DC symbol at the head of the FAST_BITS bits i and the AC symbols after
+ * it whose codes are inside i too, as one entry: bits taken (0-5), AC terms advanced (6-12),
+ * then the DC difference itself (FIRST_DIFF set, the difference + 32768 in 16-31) when its
+ * magnitude is inside i too, else the DC code's length (16-19) and magnitude's size
+ * (20-23); 0 when the DC code is past the table. One for each pair of tables a scan's
+ * components use. */
+#define FIRST_DIFF (1u << 13)
+struct dc_first {
+    unsigned td, ta;
+    uint32_t entry[1u << FAST_BITS];
 };
 
 struct dc_jpeg {
@@ -44,6 +80,8 @@ struct dc_jpeg {
     int16_t q0[4]; /* each quantization table's DC step, as libjpeg multiplies with it */
     int qdefined[4];
     struct dc_huff dc[4], ac[4];
+    struct dc_first first[MAX_COMPONENTS];
+    unsigned nfirst;
     unsigned scan[MAX_COMPONENTS]; /* the scan's components, as indexes into comp */
     int adobe, seen_sof;
     const unsigned char *entropy, *end;
@@ -236,32 +274,85 @@ static int build_codes(struct dc_huff *t, int is_dc, uint32_t *codes, uint8_t *l
 static unsigned fast_entry(unsigned len, unsigned sym, int is_dc)
 {
     if (is_dc)
-        return len | sym << 5;
+        return len | sym << ENTRY_SHIFT;
     unsigned run = sym >> 4, size = sym & 15;
     unsigned advance = size ? run + 1 : run == 15 ? 16 : 64;
-    return (len + size) | advance << 5;
+    return size > 10 ? 0 : (len + size) | advance << ENTRY_SHIFT;
 }
 
-/* pair[i]: the AC symbol at the head of the FAST_BITS bits i and the one after it when that
- * one's code is inside i too, as one entry; the single entry otherwise. Used only where the
- * first cannot end the block by reaching term 64, so the second still belongs to it. */
-static void build_pairs(struct dc_huff *t, const uint8_t *code_len)
+/* multi[i]: the AC symbols at the head of the FAST_BITS bits i whose codes are inside i, up
+ * to MULTI_SYMBOLS, as one entry of the fast layout (code and magnitude bits of them all,
+ * terms advanced; 0 when the first needs the slow path). Skipping a block's symbols is a
+ * chain of dependent lookups, so each one that covers more symbols shortens it. An entry
+ * stops after an end of block, and a symbol joins only while those before it advance at
+ * most MULTI_ADVANCE terms: from term MULTI_LAST_TERM on none but the last can end the block,
+ * so all of them are the block's. */
+static void take_symbols(const struct dc_huff *t, unsigned i, unsigned *used, unsigned *advance)
+{
+    for (unsigned n = 0; n < MULTI_SYMBOLS && *used < FAST_BITS; n++) {
+        unsigned at = (i << *used) & ((1u << FAST_BITS) - 1), e = t->fast[at];
+        if (!e || t->code_len[at] > FAST_BITS - *used)
+            break;
+        *used += e & ENTRY_TAKEN;
+        *advance += e >> ENTRY_SHIFT;
+        if (*advance > MULTI_ADVANCE)
+            break;
+    }
+}
+
+/* By the codes of the table, each one's indexes at once: an entry depends on the bits of
+ * the first code and those after its magnitude, not on the magnitude, which is skipped. So
+ * the indexes of one code and magnitude 0 are built, and copied for the others. */
+static void build_multi(struct dc_huff *t)
+{
+    for (unsigned i = 0; i < (1u << FAST_BITS);) {
+        unsigned e = t->fast[i], used = e & ENTRY_TAKEN;
+        if (!e || used >= FAST_BITS) {
+            t->multi[i++] = (uint16_t)e;
+            continue;
+        }
+        unsigned span = 1u << (FAST_BITS - t->code_len[i]), run = 1u << (FAST_BITS - used);
+        for (unsigned r = 0; r < run; r++) {
+            unsigned u = 0, advance = 0;
+            take_symbols(t, i + r, &u, &advance);
+            t->multi[i + r] = (uint16_t)(u | advance << ENTRY_SHIFT);
+        }
+        for (unsigned m = run; m < span; m += run)
+            memcpy(&t->multi[i + m], &t->multi[i], run * sizeof(t->multi[0]));
+        i += span;
+    }
+}
+
+/* The DC part of a first entry (struct dc_first) for the index i: the difference when its
+ * magnitude is inside i, which spares most blocks extracting it from the bits. */
+static uint32_t first_dc(unsigned i, unsigned len, unsigned size)
+{
+    if (len + size > FAST_BITS)
+        return len << 16 | size << 20;
+    int32_t x = (int32_t)((i >> (FAST_BITS - len - size)) & ((1u << size) - 1));
+    if (size && x < (1 << (size - 1)))
+        x -= (1 << size) - 1;
+    return FIRST_DIFF | (uint32_t)(x + 32768) << 16;
+}
+
+/* See struct dc_first: the DC symbol's lookup is a step of the chain too, so the AC
+ * symbols that fit beside it ride along (a chroma block is often DC + end of block). */
+static void build_first(struct dc_first *f, const struct dc_huff *dc, const struct dc_huff *ac)
 {
     for (unsigned i = 0; i < (1u << FAST_BITS); i++) {
-        unsigned e = t->fast[i], used = e & 31, advance = e >> 5;
-        t->pair[i] = (uint16_t)e;
-        if (!e || advance >= 64 || used >= FAST_BITS)
-            continue;
-        unsigned next = (i << used) & ((1u << FAST_BITS) - 1), e2 = t->fast[next];
-        if (e2 && code_len[next] <= FAST_BITS - used)
-            t->pair[i] = (uint16_t)((used + (e2 & 31)) | (advance + (e2 >> 5)) << 5);
+        unsigned e = dc->fast[i], len = e & ENTRY_TAKEN, size = e >> ENTRY_SHIFT;
+        unsigned used = len + size, advance = 0;
+        e = used > ENTRY_MAX_TAKEN ? 0 : e;
+        if (e)
+            take_symbols(ac, i, &used, &advance);
+        f->entry[i] = e ? used | advance << ENTRY_SHIFT | first_dc(i, len, size) : 0;
     }
 }
 
 static int build_table(struct dc_huff *t, int is_dc)
 {
     uint32_t codes[256];
-    uint8_t lengths[256], code_len[1u << FAST_BITS];
+    uint8_t lengths[256];
     if (t->built)
         return 1;
     if (!build_codes(t, is_dc, codes, lengths))
@@ -274,12 +365,34 @@ static int build_table(struct dc_huff *t, int is_dc)
         uint16_t e = (uint16_t)fast_entry(lengths[k], t->vals[k], is_dc);
         for (uint32_t x = 0; x < (1u << shift); x++) {
             t->fast[codes[k] << shift | x] = e;
-            code_len[codes[k] << shift | x] = lengths[k];
+            t->code_len[codes[k] << shift | x] = lengths[k];
         }
     }
     if (!is_dc)
-        build_pairs(t, code_len);
+        build_multi(t);
     t->built = 1;
+    return 1;
+}
+
+/* The tables of the scan's components, and their first-lookup entries: one set for each
+ * pair of tables (the two chroma components of a colour JPEG usually share theirs). */
+static int build_tables(struct dc_jpeg *j)
+{
+    for (unsigned s = 0; s < j->ncomp; s++) {
+        struct dc_comp *c = &j->comp[j->scan[s]];
+        if (!build_table(&j->dc[c->td], 1) || !build_table(&j->ac[c->ta], 0))
+            return 0;
+        unsigned f = 0;
+        while (f < j->nfirst && (j->first[f].td != c->td || j->first[f].ta != c->ta))
+            f++;
+        if (f == j->nfirst) {
+            j->first[f].td = c->td;
+            j->first[f].ta = c->ta;
+            build_first(&j->first[f], &j->dc[c->td], &j->ac[c->ta]);
+            j->nfirst++;
+        }
+        c->first = j->first[f].entry;
+    }
     return 1;
 }
 
@@ -309,6 +422,7 @@ static uint64_t load_be64(const unsigned char *p)
 /* One block of an MCU: its tables. */
 struct dc_block {
     const struct dc_huff *dc, *ac;
+    const uint32_t *first;
 };
 
 /* Unstuffs more of the interval into the window, keeping the bytes not yet read. */
@@ -345,8 +459,8 @@ static void refill(struct dc_bits *b)
     b->dirty = b->fill;
 }
 
-/* The bits of one MCU: acc holds avail bits, left-aligned, read up to p. After a top-up it
- * holds at least 56: two symbols of at most 27 bits each (code + magnitude). */
+/* The bits of MCUs: acc holds avail bits, left-aligned, read up to p. After a top-up it
+ * holds at least 56: two table entries (ENTRY_MAX_TAKEN each) and the next index. */
 struct dc_acc {
     const unsigned char *p;
     uint64_t acc;
@@ -376,73 +490,123 @@ static unsigned slow_entry(const struct dc_huff *t, uint64_t acc, int is_dc)
     if (sym < 0)
         return 0;
     if (is_dc)
-        return len | (unsigned)sym << 5;
+        return len | (unsigned)sym << ENTRY_SHIFT;
     unsigned run = (unsigned)sym >> 4, size = (unsigned)sym & 15;
-    return (len + size) | (size ? run + 1 : run == 15 ? 16 : 64) << 5;
+    return (len + size) | (size ? run + 1 : run == 15 ? 16 : 64) << ENTRY_SHIFT;
 }
 
-/* Skips one or two symbols of a block's AC terms: one table lookup for most. Pairs are
- * taken while no single symbol (16 terms at most) can reach term 64. */
-#define SKIP_SYMBOLS(s, k, t)                                                                      \
+/* The bits after a symbol of the slow path, and its entry with no bits left to drop; e is
+ * 0 for a bad code. */
+struct dc_skip {
+    struct dc_acc s;
+    unsigned e;
+};
+
+/* Skips one AC symbol with a code past the table, which may take up to 31 bits: topped up
+ * before and after, so that the entries after it find the bits SKIP_SYMBOLS counts on. The
+ * bits go by value, as an address taken would keep them out of registers in read_blocks. */
+__attribute__((noinline)) static struct dc_skip slow_skip(struct dc_acc s, const struct dc_huff *t)
+{
+    acc_top_up(&s);
+    unsigned e = slow_entry(t, s.acc, 0);
+    acc_drop(&s, e & ENTRY_TAKEN);
+    acc_top_up(&s);
+    return (struct dc_skip){s, e & ~ENTRY_TAKEN};
+}
+
+/* Skips the symbols of a table entry (multi or fast) of a block's AC terms: one lookup for
+ * most; a code past the table takes the slow path, one symbol. Every other lookup tops up
+ * (top), two entries taking at most 2 * ENTRY_MAX_TAKEN of the 56 bits; the index comes
+ * from the bits as they were before the top-up, still FAST_BITS at least, so the top-up's
+ * load and OR run beside the table's load, not before it, and the chain from one lookup to
+ * the next is a shift, a load and a shift. */
+#define SKIP_SYMBOLS(s, k, t, table, top)                                                          \
     do {                                                                                           \
         unsigned i_ = (unsigned)((s).acc >> (64 - FAST_BITS));                                     \
-        unsigned e_ = (k) <= 47 ? (t)->pair[i_] : (t)->fast[i_];                                   \
-        if (!e_ && !(e_ = slow_entry((t), (s).acc, 0)))                                            \
-            return 0;                                                                              \
-        acc_drop(&(s), e_ & 31);                                                                   \
-        (k) += e_ >> 5;                                                                            \
+        if (top)                                                                                   \
+            acc_top_up(&(s));                                                                      \
+        unsigned e_ = (t)->table[i_];                                                              \
+        if (!e_) {                                                                                 \
+            struct dc_skip r_ = slow_skip((s), (t));                                               \
+            if (!(e_ = r_.e))                                                                      \
+                return 0;                                                                          \
+            (s) = r_.s;                                                                            \
+        }                                                                                          \
+        acc_drop(&(s), e_ & ENTRY_TAKEN);                                                          \
+        (k) += e_ >> ENTRY_SHIFT;                                                                  \
     } while (0)
 
-/* A block's DC difference, from bits topped up just before. */
-static inline int read_dc(struct dc_acc *s, const struct dc_huff *dc, int32_t *diff)
+/* The DC difference of size bits at the head of v (left-aligned). Without branches: the
+ * sign of a difference is as good as random, and size 0 (no bits, a difference of 0) is
+ * common. The double shift takes 0 bits for size 0. */
+static inline int32_t dc_extend(uint64_t v, unsigned size)
 {
-    unsigned e = dc->fast[s->acc >> (64 - FAST_BITS)];
-    if (!e && !(e = slow_entry(dc, s->acc, 1)))
+    int32_t x = (int32_t)((v >> (63 - size)) >> 1);
+    int32_t negative = -(int32_t)(x < (int32_t)((1u << size) >> 1));
+    return x - (negative & (int32_t)((1u << size) - 1));
+}
+
+/* A block's DC difference with a code past the table (up to 31 bits), from bits topped up
+ * just before; topped up again after, as SKIP_SYMBOLS expects. */
+static int read_slow_dc(struct dc_acc *s, const struct dc_huff *dc, int32_t *diff)
+{
+    unsigned e = slow_entry(dc, s->acc, 1);
+    if (!e)
         return 0;
-    unsigned size = e >> 5;
-    acc_drop(s, e & 31);
-    int32_t x = 0;
-    if (size) {
-        x = (int32_t)(s->acc >> (64 - size));
-        if (x < (1 << (size - 1)))
-            x -= (1 << size) - 1;
-        acc_drop(s, size);
-    }
-    *diff = x;
+    acc_drop(s, e & ENTRY_TAKEN);
+    *diff = dc_extend(s->acc, e >> ENTRY_SHIFT);
+    acc_drop(s, e >> ENTRY_SHIFT);
+    acc_top_up(s);
     return 1;
 }
 
-/* The blocks of one MCU: their DC differences in diff, their AC terms skipped; 0 for a bad
- * code. Not inlined, and on a local copy of the bits: the state then stays in registers in
- * the loop that takes most of the time. An entry takes at most 31 bits, so a second one
- * follows a top-up only when that many are left. */
+/* A block's DC difference and the AC symbols of its first lookup (struct dc_first); k
+ * becomes the next AC term. The bits are as SKIP_SYMBOLS has them, and so is the order. */
+static inline int read_first(struct dc_acc *s, const struct dc_block *block, int32_t *diff,
+                             unsigned *k)
+{
+    unsigned i = (unsigned)(s->acc >> (64 - FAST_BITS));
+    acc_top_up(s);
+    uint32_t e = block->first[i];
+    *k = 1 + ((e >> ENTRY_SHIFT) & 127);
+    if (e & FIRST_DIFF)
+        *diff = (int32_t)(e >> 16) - 32768;
+    else if (e)
+        *diff = dc_extend(s->acc << ((e >> 16) & 15), (e >> 20) & 15);
+    else
+        return read_slow_dc(s, block->dc, diff);
+    acc_drop(s, e & ENTRY_TAKEN);
+    return 1;
+}
+
+/* The blocks of n MCUs: their DC differences in diff (nblocks a MCU), their AC terms
+ * skipped; 0 for a bad code. Not inlined, and on a local copy of the bits: the state then
+ * stays in registers in the loop that takes most of the time. Every lookup tops up (see
+ * SKIP_SYMBOLS), so no count of bits is ever tested. */
 __attribute__((noinline)) static int read_blocks(struct dc_acc *a, const struct dc_block *block,
-                                                 unsigned nblocks, int32_t *diff)
+                                                 unsigned nblocks, unsigned n, int32_t *diff)
 {
     struct dc_acc s = *a;
-    for (unsigned b = 0; b < nblocks; b++) {
+    for (unsigned i = 0, b = 0; i < n * nblocks; i++, b = b + 1 == nblocks ? 0 : b + 1) {
         const struct dc_huff *ac = block[b].ac;
-        acc_top_up(&s);
-        if (!read_dc(&s, block[b].dc, &diff[b]))
+        unsigned k;
+        if (!read_first(&s, &block[b], &diff[i], &k))
             return 0;
-        for (unsigned k = 1; k < 64;) {
-            acc_top_up(&s);
-            SKIP_SYMBOLS(s, k, ac);
-            if (k < 64 && s.avail >= 31)
-                SKIP_SYMBOLS(s, k, ac);
+        /* Two loops rather than a choice of table per lookup, which would lengthen the chain
+         * from one lookup to the next. */
+        while (k <= MULTI_LAST_TERM) {
+            SKIP_SYMBOLS(s, k, ac, multi, 1);
+            if (k <= MULTI_LAST_TERM)
+                SKIP_SYMBOLS(s, k, ac, multi, 0);
+        }
+        while (k < 64) {
+            SKIP_SYMBOLS(s, k, ac, fast, 1);
+            if (k < 64)
+                SKIP_SYMBOLS(s, k, ac, fast, 0);
         }
     }
     *a = s;
     return 1;
-}
-
-/* libjpeg's 1x1 inverse DCT of a DC term: descale, then its range-limit table, which wraps
- * values past +-512 rather than clamping them. */
-static unsigned char dc_pixel(uint32_t pred, int16_t q0)
-{
-    int32_t v = ((int32_t)(int16_t)pred * q0 + 4) >> 3;
-    unsigned i = (unsigned)v & 1023;
-    return (unsigned char)(i < 128 ? i + 128 : i < 512 ? 255 : i < 896 ? 0 : i - 896);
 }
 
 struct dc_geometry {
@@ -451,8 +615,18 @@ struct dc_geometry {
     unsigned luma_first;     /* the first of them in the MCU; the rest follow it */
     unsigned nblocks;
     int16_t q0;
+    unsigned char limit[1024]; /* see build_limit */
     struct dc_block block[MAX_BLOCKS_PER_MCU];
 };
+
+/* libjpeg's 1x1 inverse DCT of a DC term is a descale, then its range-limit table, which
+ * wraps values past +-512 rather than clamping them: this is that table, indexed by the
+ * descaled value's low 10 bits. A load per pixel instead of three comparisons. */
+static void build_limit(unsigned char *limit)
+{
+    for (unsigned i = 0; i < 1024; i++)
+        limit[i] = (unsigned char)(i < 128 ? i + 128 : i < 512 ? 255 : i < 896 ? 0 : i - 896);
+}
 
 static void plan_blocks(const struct dc_jpeg *j, struct dc_geometry *g, int single)
 {
@@ -463,8 +637,8 @@ static void plan_blocks(const struct dc_jpeg *j, struct dc_geometry *g, int sing
         unsigned bh = single ? 1 : j->comp[c].h, bv = single ? 1 : j->comp[c].v;
         for (unsigned by = 0; by < bv; by++)
             for (unsigned bx = 0; bx < bh; bx++)
-                g->block[g->nblocks++] =
-                    (struct dc_block){&j->dc[j->comp[c].td], &j->ac[j->comp[c].ta]};
+                g->block[g->nblocks++] = (struct dc_block){
+                    &j->dc[j->comp[c].td], &j->ac[j->comp[c].ta], j->comp[c].first};
         if (c == 0) {
             g->luma_w = bh;
             g->luma_h = bv;
@@ -488,29 +662,56 @@ static void geometry(const struct dc_jpeg *j, struct dc_geometry *g)
     g->mcus_y = single ? g->out_h : (j->h + 8 * vmax - 1) / (8 * vmax);
     plan_blocks(j, g, single);
     g->q0 = j->q0[j->comp[0].tq];
+    build_limit(g->limit);
 }
 
-/* Reads one MCU; its luma blocks inside the picture become pixels of out. Only luma's DC
- * predictor is kept: the other components' differences are read and dropped. */
-static int read_mcu(struct dc_bits *b, const struct dc_geometry *g, unsigned mx, unsigned my,
-                    uint32_t *pred, unsigned char *out)
+/* The luma blocks of one MCU (d: its luma differences) inside the picture become pixels of
+ * out. Only luma's DC predictor is kept: the other components' differences are dropped. */
+static void put_pixels(const struct dc_geometry *g, unsigned mx, unsigned my, const int32_t *d,
+                       uint32_t *pred, unsigned char *out)
+{
+    unsigned x0 = mx * g->luma_w, y0 = my * g->luma_h;
+    uint32_t p = *pred;
+    for (unsigned y = y0; y < y0 + g->luma_h; y++)
+        for (unsigned x = x0; x < x0 + g->luma_w; x++) {
+            p += (uint32_t)*d++;
+            if (x < g->out_w && y < g->out_h)
+                out[(size_t)y * g->out_w + x] =
+                    g->limit[(((int32_t)(int16_t)p * g->q0 + 4) >> 3) & 1023];
+        }
+    *pred = p;
+}
+
+/* Reads n MCUs of a row from mx on (n <= BATCH_MCUS) into pixels of out. */
+static int read_mcus(struct dc_bits *b, const struct dc_geometry *g, unsigned mx, unsigned my,
+                     unsigned n, uint32_t *pred, unsigned char *out)
 {
     struct dc_acc a = {b->buf + (b->pos >> 3), 0, 0};
     acc_top_up(&a);
     acc_drop(&a, b->pos & 7);
-    int32_t diff[MAX_BLOCKS_PER_MCU];
-    if (!read_blocks(&a, g->block, g->nblocks, diff))
+    int32_t diff[BATCH_MCUS * MAX_BLOCKS_PER_MCU];
+    if (!read_blocks(&a, g->block, g->nblocks, n, diff))
         return 0;
     b->pos = 8 * (size_t)(a.p - b->buf) - a.avail;
-    const int32_t *d = diff + g->luma_first;
-    unsigned x0 = mx * g->luma_w, y0 = my * g->luma_h;
-    for (unsigned y = y0; y < y0 + g->luma_h; y++)
-        for (unsigned x = x0; x < x0 + g->luma_w; x++) {
-            *pred += (uint32_t)*d++;
-            if (x < g->out_w && y < g->out_h)
-                out[(size_t)y * g->out_w + x] = dc_pixel(*pred, g->q0);
-        }
+    for (unsigned i = 0; i < n; i++)
+        put_pixels(g, mx + i, my, diff + i * g->nblocks + g->luma_first, pred, out);
     return 1;
+}
+
+/* How many MCUs to read next (n read so far, mx in the row): up to BATCH_MCUS, none past
+ * the row or the restart interval, and only as many as the window's bytes hold, topped up
+ * here first while the interval has more, with the pad for the last of them: MCU_MAX_BYTES
+ * each at most. */
+static unsigned batch_size(const struct dc_jpeg *j, const struct dc_geometry *g,
+                           struct dc_bits *b, unsigned mx, unsigned long long n)
+{
+    unsigned m = g->mcus_x - mx < BATCH_MCUS ? g->mcus_x - mx : BATCH_MCUS;
+    if (j->restart && j->restart - n % j->restart < m)
+        m = (unsigned)(j->restart - n % j->restart);
+    if (b->fill - (b->pos >> 3) < m * MCU_MAX_BYTES && b->marker < 0 && b->src < b->end)
+        refill(b);
+    size_t fit = (b->fill - (b->pos >> 3)) / MCU_MAX_BYTES + 1;
+    return m < fit ? m : (unsigned)fit;
 }
 
 /* Starts the next restart interval: the marker that ended this one must be RSTn, n = k % 8.
@@ -538,14 +739,14 @@ static int read_scan(const struct dc_jpeg *j, const struct dc_geometry *g, struc
     unsigned long long n = 0;
     refill(b);
     for (unsigned my = 0; my < g->mcus_y; my++)
-        for (unsigned mx = 0; mx < g->mcus_x; mx++, n++) {
+        for (unsigned mx = 0, m; mx < g->mcus_x; mx += m, n += m) {
             if (j->restart && n > 0 && n % j->restart == 0 &&
                 !next_interval(b, (unsigned)(n / j->restart - 1), &pred))
                 return 0;
-            if (b->fill - (b->pos >> 3) < MCU_MAX_BYTES)
-                refill(b);
-            /* Past the interval's bytes: libjpeg pads a short stream with zeros and warns. */
-            if (!read_mcu(b, g, mx, my, &pred, out) || b->pos > 8 * b->fill)
+            m = batch_size(j, g, b, mx, n);
+            /* Past the interval's bytes: libjpeg pads a short stream with zeros and warns.
+             * The position only grows, so one test after the batch is one after each MCU. */
+            if (!read_mcus(b, g, mx, my, m, &pred, out) || b->pos > 8 * b->fill)
                 return 0;
         }
     return 1;
@@ -556,15 +757,11 @@ int img_jpeg_dc_decode(const unsigned char *d, size_t len, unsigned w, unsigned 
 {
     struct dc_jpeg *j = calloc(1, sizeof(*j));
     struct dc_bits b = {.marker = -1};
-    int ok = j && parse_headers(d, len, j);
+    int ok = j && parse_headers(d, len, j) && build_tables(j);
     struct dc_geometry g;
     if (ok) {
         geometry(j, &g);
         ok = g.out_w == w && g.out_h == h;
-    }
-    for (unsigned s = 0; ok && s < j->ncomp; s++) {
-        const struct dc_comp *c = &j->comp[j->scan[s]];
-        ok = build_table(&j->dc[c->td], 1) && build_table(&j->ac[c->ta], 0);
     }
     if (ok) {
         b.src = j->entropy;

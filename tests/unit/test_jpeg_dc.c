@@ -246,6 +246,81 @@ static void test_not_a_jpeg_is_declined(void **state)
     buf_cleanup(&png.buf);
 }
 
+/* Bits written MSB first into a scan, with 0xFF stuffed and the last byte padded with 1s. */
+struct scan_bits {
+    unsigned char bytes[64];
+    size_t n;
+    unsigned acc, len;
+};
+
+static void put_bits(struct scan_bits *b, unsigned v, unsigned n)
+{
+    while (n-- > 0) {
+        b->acc = b->acc << 1 | ((v >> n) & 1);
+        if (++b->len < 8)
+            continue;
+        assert_true(b->n + 2 <= sizeof(b->bytes));
+        b->bytes[b->n++] = (unsigned char)b->acc;
+        if ((b->acc & 0xFF) == 0xFF)
+            b->bytes[b->n++] = 0;
+        b->acc = b->len = 0;
+    }
+}
+
+/* A gray 24x8 JPEG (three blocks) made by hand, with Huffman tables of long codes and long
+ * magnitudes: DC codes of 12 bits (with 11 magnitude bits) and 14 bits, AC magnitudes of
+ * 11 and 15 bits (more than an 8-bit encoder ever writes, but libjpeg reads them) and AC
+ * codes of 13 bits. Each is a symbol the reader's tables leave to its slow paths, between
+ * symbols they take, so a slip in the bits it counts there shows in the pixels. */
+static void test_long_codes_and_magnitudes_are_exact(void **state)
+{
+    (void)state;
+    /* DQT with every step 1, so the differences reach the pixels whole; then the frame. */
+    static const unsigned char dqt[] = {0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x43, 0x00};
+    static const unsigned char head[] = {
+        0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x08, 0x00, 0x18, 0x01, 0x01, 0x11, 0x00,
+        /* DC: 1 code of 1 bit (size 0), 1 of 12 (size 11), 1 of 14 (size 3). */
+        0xFF, 0xC4, 0x00, 0x16, 0x00, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0x00, 0x0B,
+        0x03,
+        /* AC: end of block in 1 bit, run 0 size 11 in 2, run 0 sizes 1 and 15 in 13. */
+        0xFF, 0xC4, 0x00, 0x17, 0x10, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0x00, 0x0B,
+        0x01, 0x0F, 0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00};
+    struct scan_bits b = {{0}, 0, 0, 0};
+    put_bits(&b, 0x800, 12); /* block 1: DC +1024 */
+    put_bits(&b, 0x400, 11);
+    put_bits(&b, 0x2, 2); /* AC of 11 magnitude bits */
+    put_bits(&b, 0x5A5, 11);
+    put_bits(&b, 0x1800, 13); /* a 13-bit code, 1 magnitude bit */
+    put_bits(&b, 1, 1);
+    put_bits(&b, 0x1801, 13); /* a 13-bit code, 15 magnitude bits */
+    put_bits(&b, 0x1234, 15);
+    put_bits(&b, 0, 1);       /* end of block */
+    put_bits(&b, 0x2004, 14); /* block 2: DC -4 */
+    put_bits(&b, 0x3, 3);
+    put_bits(&b, 0, 1);
+    put_bits(&b, 0, 1); /* block 3: DC 0, AC of 11 magnitude bits, end of block */
+    put_bits(&b, 0x2, 2);
+    put_bits(&b, 0x7FF, 11);
+    put_bits(&b, 0, 1);
+    put_bits(&b, 0x7F, (8 - b.len) % 8);
+    unsigned char jpeg[256];
+    size_t len = sizeof(dqt) + 64 + sizeof(head);
+    memcpy(jpeg, dqt, sizeof(dqt));
+    memset(jpeg + sizeof(dqt), 1, 64);
+    memcpy(jpeg + sizeof(dqt) + 64, head, sizeof(head));
+    memcpy(jpeg + len, b.bytes, b.n);
+    len += b.n;
+    jpeg[len++] = 0xFF;
+    jpeg[len++] = 0xD9;
+    /* TurboJPEG must read it too, or there would be nothing to compare with. */
+    unsigned w, h;
+    unsigned char *want = tj_eighth(jpeg, len, &w, &h);
+    assert_non_null(want);
+    assert_int_equal(w * h, 3);
+    free(want);
+    assert_true(dc_matches_turbojpeg(jpeg, len, "long codes and magnitudes"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_restart_marker_out_of_turn_is_declined),
         cmocka_unit_test(test_damaged_bytes_decline_or_match),
         cmocka_unit_test(test_not_a_jpeg_is_declined),
+        cmocka_unit_test(test_long_codes_and_magnitudes_are_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
