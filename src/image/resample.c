@@ -160,6 +160,22 @@ static inline void flush_narrow(const struct img_resampler *r, unsigned char *re
     }
 }
 
+/* Three source columns to two (1920 to 1280 wide: the default snapshot of a 1080p frame, or
+ * of a 4K one decoded at half size, and its chroma from 960 to 640): boxes of two columns then
+ * one all along the row, so both multipliers and halves are constants of the band and the
+ * loop reads no per-column table. One channel: the planes of a colour snapshot. */
+static void flush_three_to_two(const struct img_resampler *r, unsigned char *restrict dst,
+                               unsigned rows, const uint64_t *restrict magic)
+{
+    const uint32_t *restrict s = r->sums;
+    uint64_t m2 = magic[0], m1 = magic[2]; /* columns 0 and 1: two and one source columns */
+    uint32_t half2 = rows, half1 = rows / 2;
+    for (unsigned x = 0; x < r->dst_w; x += 2, s += 3) {
+        dst[x] = (unsigned char)(((uint32_t)(s[0] + s[1] + half2) * m2) >> 32);
+        dst[x + 1] = (unsigned char)(((uint32_t)(s[2] + half1) * m1) >> 32);
+    }
+}
+
 static void flush_band(struct img_resampler *r)
 {
     if (r->band_rows == 0 || r->band >= r->dst_h)
@@ -168,7 +184,9 @@ static void flush_band(struct img_resampler *r)
     unsigned k = r->band_rows - r->rows_lo;
     const uint64_t *magic = r->magic_ok && k < 2 ? r->magic + k : NULL;
     int narrow = r->src_w <= 2ull * r->dst_w;
-    if (magic && narrow && r->channels == 1)
+    if (magic && r->channels == 1 && 2ull * r->src_w == 3ull * r->dst_w)
+        flush_three_to_two(r, dst, r->band_rows, magic);
+    else if (magic && narrow && r->channels == 1)
         flush_narrow(r, dst, r->band_rows, magic, 1);
     else if (magic && narrow && r->channels == 3)
         flush_narrow(r, dst, r->band_rows, magic, 3);

@@ -74,6 +74,8 @@ static void test_means_of_every_box(void **state)
     (void)state;
     static const unsigned sizes[][4] = {
         {1920, 12, 1280, 8}, /* 3:2, the snapshot's */
+        {960, 541, 640, 360}, /* 3:2 chroma, bands of one, two and three rows */
+        {3, 2, 2, 1},         /* 3:2, one period */
         {240, 135, 64, 36},  /* a motion thumbnail's */
         {97, 61, 97, 61},    /* 1:1 */
         {97, 61, 13, 60},    {100, 100, 99, 1}, {7, 300, 3, 17},
