@@ -160,6 +160,33 @@ static inline void flush_narrow(const struct img_resampler *r, unsigned char *re
     }
 }
 
+/* Three source columns to two (1920 to 1280 wide: the default snapshot of a 1080p frame, or
+ * of a 4K one decoded at half size, and its chroma from 960 to 640): boxes of two columns then
+ * one all along the row, so both divisors are constants of the band. A box of n <= 16
+ * samples sums to N < 256 n, and with m = ceil(2^16 / n), (N * m) >> 16 is N / n rounded
+ * down when N (n m - 2^16) < 2^16, which n (n - 1) < 256 ensures, and the products stay in
+ * 32 bits. One channel: the planes of a colour snapshot. */
+#define THREE_TO_TWO_MAX_ROWS 8u
+
+static int three_to_two(const struct img_resampler *r, unsigned rows)
+{
+    return r->channels == 1 && rows <= THREE_TO_TWO_MAX_ROWS && 2ull * r->src_w == 3ull * r->dst_w;
+}
+
+static void flush_three_to_two(const struct img_resampler *r, unsigned char *restrict dst,
+                               unsigned rows)
+{
+    const uint32_t *restrict s = r->sums;
+    uint32_t n2 = 2 * rows, n1 = rows;
+    uint32_t m2 = (65536 + n2 - 1) / n2, m1 = (65536 + n1 - 1) / n1;
+    uint32_t half2 = n2 / 2, half1 = n1 / 2;
+    for (unsigned i = 0; i < r->dst_w / 2; i++) {
+        const uint32_t *t = s + 3 * (size_t)i;
+        dst[2 * i] = (unsigned char)(((t[0] + t[1] + half2) * m2) >> 16);
+        dst[2 * i + 1] = (unsigned char)(((t[2] + half1) * m1) >> 16);
+    }
+}
+
 static void flush_band(struct img_resampler *r)
 {
     if (r->band_rows == 0 || r->band >= r->dst_h)
@@ -168,7 +195,9 @@ static void flush_band(struct img_resampler *r)
     unsigned k = r->band_rows - r->rows_lo;
     const uint64_t *magic = r->magic_ok && k < 2 ? r->magic + k : NULL;
     int narrow = r->src_w <= 2ull * r->dst_w;
-    if (magic && narrow && r->channels == 1)
+    if (three_to_two(r, r->band_rows))
+        flush_three_to_two(r, dst, r->band_rows);
+    else if (magic && narrow && r->channels == 1)
         flush_narrow(r, dst, r->band_rows, magic, 1);
     else if (magic && narrow && r->channels == 3)
         flush_narrow(r, dst, r->band_rows, magic, 3);

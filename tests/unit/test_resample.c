@@ -87,6 +87,24 @@ static void test_means_of_every_box(void **state)
             check(sizes[i][0], sizes[i][1], sizes[i][2], sizes[i][3], channels[c]);
 }
 
+/* Three columns to two has its own path, with 16-bit divisors for bands of up to 8 rows. */
+static void test_three_columns_to_two(void **state)
+{
+    (void)state;
+    static const unsigned sizes[][4] = {
+        {960, 541, 640, 360}, /* the 1080p snapshot's chroma: bands of one and two rows */
+        {3, 2, 2, 1},         /* one period */
+        {1920, 9, 1280, 3},   /* bands of 3 rows: boxes of 6 and 3 samples */
+        {300, 35, 200, 5},    /* bands of 7 rows: boxes of 14 and 7 */
+        {30, 17, 20, 2},      /* bands of 8 and 9 rows: the last 16-bit divisor, and past it */
+        {30, 170, 20, 2},     /* bands of 85 rows: far past it */
+    };
+    static const unsigned channels[] = {1, 3};
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+        for (size_t c = 0; c < 2; c++)
+            check(sizes[i][0], sizes[i][1], sizes[i][2], sizes[i][3], channels[c]);
+}
+
 static void test_bad_sizes_are_refused(void **state)
 {
     (void)state;
@@ -104,6 +122,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_means_of_every_box),
+        cmocka_unit_test(test_three_columns_to_two),
         cmocka_unit_test(test_bad_sizes_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
