@@ -76,14 +76,20 @@ ZONE = {"name": "porch", "points": [[0.05, 0.88], [0.95, 0.88], [0.95, 0.97], [0
 LINES = ["front-door  2026-11-24 08:00:00 UTC", "ALSO SEEN: Animal 95%"]
 
 
-class SnapshotPixelTest(unittest.TestCase):
+class ScratchDirTest(unittest.TestCase):
+    """A case with a scratch folder of its own, removed after each test."""
+    PREFIX = "snapshot-"
+
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="snapshot-")
+        self.dir = tempfile.mkdtemp(prefix=self.PREFIX)
 
     def tearDown(self):
         for name in os.listdir(self.dir):
             os.unlink(os.path.join(self.dir, name))
         os.rmdir(self.dir)
+
+
+class SnapshotPixelTest(ScratchDirTest):
 
     def make(self, image, max_width=1280, boxes=BOXES, zones=(ZONE,), lines=LINES):
         out = os.path.join(self.dir, "out.jpg")

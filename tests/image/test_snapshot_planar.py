@@ -45,17 +45,11 @@ BOXES = [
     {"left": 0.05, "top": 0.55, "width": 0.30, "height": 0.30, "tag": "Dog 91%", "label": "Dog"},
 ]
 ZONE = {"name": "porch", "points": [[0.05, 0.90], [0.95, 0.90], [0.95, 0.97], [0.05, 0.97]]}
-LINES = ["front-door  2026-11-24 08:00:00 UTC", "ALSO SEEN: Animal 95%"]
+LINES = snap.LINES
 
 
-class PlanarSnapshotTest(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="snapshot-planar-")
-
-    def tearDown(self):
-        for name in os.listdir(self.dir):
-            os.unlink(os.path.join(self.dir, name))
-        os.rmdir(self.dir)
+class PlanarSnapshotTest(snap.ScratchDirTest):
+    PREFIX = "snapshot-planar-"
 
     def frame(self, name, *cjpeg_args):
         """The astronaut re-encoded by cjpeg (quality 95) with cjpeg_args."""
