@@ -43,6 +43,11 @@ int utf8_valid(const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
+        /* ASCII other than NUL, nearly all of what is checked, without the decoder. */
+        if ((unsigned char)s[i] - 1u < 0x7Fu) {
+            i++;
+            continue;
+        }
         uint32_t cp;
         size_t n = utf8_next(s + i, len - i, &cp);
         if (n == 0 || cp == 0)
