@@ -28,6 +28,16 @@ static int str_empty(const char *s)
     return !s || !*s;
 }
 
+/* Appends the strings of parts[0..n) (a NULL one ends them early): the signer's strings are
+ * plain joins, which a format would parse four times a request. */
+static int append_all(struct lk_buf *b, const char *const *parts, size_t n)
+{
+    int rc = LK_OK;
+    for (size_t i = 0; i < n && parts[i] && rc == LK_OK; i++)
+        rc = buf_append_str(b, parts[i]);
+    return rc;
+}
+
 int sig_normalize_path(struct lk_buf *out, const char *path, size_t len)
 {
     /* Segment stack as (offset, length) pairs into path; ".." pops, "" and "." vanish. */
@@ -555,8 +565,8 @@ static int compute_signature(struct signing *s)
     date8[8] = '\0';
     struct hash_engine *e = engine_of(s->opt);
     LK_TRY(sha256_hex(e, res->canonical_request.data, res->canonical_request.len, creq_hash));
-    LK_TRY(buf_appendf(&res->string_to_sign, "%s\n%s\n%s\n%s", SIG_ALGORITHM, res->amz_date,
-                       s->scope, creq_hash));
+    const char *const sts[] = {SIG_ALGORITHM "\n", res->amz_date, "\n", s->scope, "\n", creq_hash};
+    LK_TRY(append_all(&res->string_to_sign, sts, sizeof sts / sizeof sts[0]));
     /* The cache is keyed on the scope without its constant "/aws4_request" tail. */
     char short_scope[160];
     size_t scope_len = strlen(s->scope) - strlen("/aws4_request");
@@ -575,9 +585,15 @@ static int finish_headers(struct signing *s)
     const struct sig_options *opt = s->opt;
     struct sig_result *res = s->res;
     int rc;
-    LK_TRY(buf_appendf(&res->authorization, "%s Credential=%s/%s, SignedHeaders=%s, Signature=%s",
-                       SIG_ALGORITHM, opt->creds.access_key_id, s->scope,
-                       buf_cstr(&res->signed_headers), res->signature));
+    const char *const auth[] = {SIG_ALGORITHM " Credential=",
+                                opt->creds.access_key_id,
+                                "/",
+                                s->scope,
+                                ", SignedHeaders=",
+                                buf_cstr(&res->signed_headers),
+                                ", Signature=",
+                                res->signature};
+    LK_TRY(append_all(&res->authorization, auth, sizeof auth / sizeof auth[0]));
     size_t n = 0;
     if (!str_empty(opt->creds.session_token))
         res->added[n++] = (struct sig_header){"X-Amz-Security-Token", opt->creds.session_token};
@@ -588,6 +604,38 @@ static int finish_headers(struct signing *s)
     res->added_count = n;
 cleanup:
     return rc;
+}
+
+/* "yyyymmdd/region/service/aws4_request" into scope (160 bytes); LK_TOO_LARGE when it
+ * does not fit. */
+static int make_scope(const char *amz_date, const char *region, const char *service,
+                      char scope[160])
+{
+    static const char tail[] = "/aws4_request";
+    size_t rlen = strlen(region), slen = strlen(service);
+    if (rlen + slen + 8 + 2 + sizeof tail > 160)
+        return LK_TOO_LARGE;
+    char *p = scope;
+    memcpy(p, amz_date, 8);
+    p += 8;
+    *p++ = '/';
+    memcpy(p, region, rlen);
+    p += rlen;
+    *p++ = '/';
+    memcpy(p, service, slen);
+    memcpy(p + slen, tail, sizeof tail);
+    return LK_OK;
+}
+
+/* The payload's hash; the empty body's is a constant (every GET and HEAD). */
+static int payload_hash(struct hash_engine *e, const void *body, size_t len, char out[65])
+{
+    static const char EMPTY[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    if (len == 0) {
+        memcpy(out, EMPTY, sizeof EMPTY);
+        return LK_OK;
+    }
+    return sha256_hex(e, body, len, out);
 }
 
 static int sign(const struct sig_request *req, const struct sig_options *opt, int presign,
@@ -602,9 +650,7 @@ static int sign(const struct sig_request *req, const struct sig_options *opt, in
     s.sign_token = !str_empty(opt->creds.session_token) && !opt->omit_session_token;
     if (sig_format_amz_date(opt->now, res->amz_date) != LK_OK)
         return err_set(err, LK_INVALID_ARG, "sigv4: signing time out of range");
-    int n = snprintf(s.scope, sizeof s.scope, "%.8s/%s/%s/aws4_request", res->amz_date, opt->region,
-                     opt->service);
-    if (n < 0 || (size_t)n >= sizeof s.scope)
+    if (make_scope(res->amz_date, opt->region, opt->service, s.scope) != LK_OK)
         return err_set(err, LK_INVALID_ARG, "sigv4: region or service name too long");
     if (opt->payload_hash) {
         size_t len = strlen(opt->payload_hash);
@@ -612,13 +658,13 @@ static int sign(const struct sig_request *req, const struct sig_options *opt, in
             return err_set(err, LK_INVALID_ARG, "sigv4: payload hash too long");
         memcpy(res->payload_hash, opt->payload_hash, len + 1);
     } else {
-        LK_TRY(sha256_hex(engine_of(opt), req->body ? req->body : "", req->body_len,
-                          res->payload_hash));
+        LK_TRY(payload_hash(engine_of(opt), req->body, req->body_len, res->payload_hash));
     }
     LK_TRY(build_canonical_request(&s));
     LK_TRY(compute_signature(&s));
     if (presign) {
-        LK_TRY(buf_appendf(&res->query, "&X-Amz-Signature=%s", res->signature));
+        const char *const tail[] = {"&X-Amz-Signature=", res->signature};
+        LK_TRY(append_all(&res->query, tail, 2));
     } else {
         LK_TRY(finish_headers(&s));
     }
