@@ -198,20 +198,24 @@ static int number_value(const char *p, const char *end, double *out)
     return 1;
 }
 
-static const char *value_end(const char *p, const char *end, int depth);
+static const char *value_end(struct jtext *t, const char *p, const char *end, int depth);
 
-/* p at '[' or '{': after the matching bracket, or NULL. */
-static const char *container_end(const char *p, const char *end, int depth)
+/* p at '[' or '{': after the matching bracket, or NULL. The end is remembered in t while
+ * there is room. */
+static const char *container_end(struct jtext *t, const char *p, const char *end, int depth)
 {
+    size_t slot = t->ends_count < JTEXT_ENDS ? t->ends_count++ : JTEXT_ENDS;
+    if (slot < JTEXT_ENDS)
+        t->opens[slot] = p;
     char close = *p == '[' ? ']' : '}';
     if (depth >= NESTING_MAX)
         return NULL;
     p = ws(p + 1, end);
     if (p < end && *p == close)
-        return p + 1;
+        return slot < JTEXT_ENDS ? (t->closes[slot] = p + 1) : p + 1;
     for (;;) {
         if (close == '}') {
-            const char *q = p < end && *p == '"' ? value_end(p, end, depth) : NULL;
+            const char *q = p < end && *p == '"' ? value_end(t, p, end, depth) : NULL;
             if (!q)
                 return NULL;
             p = ws(q, end);
@@ -219,18 +223,20 @@ static const char *container_end(const char *p, const char *end, int depth)
                 return NULL;
             p = ws(p + 1, end);
         }
-        if (!(p = value_end(p, end, depth + 1)))
+        if (!(p = value_end(t, p, end, depth + 1)))
             return NULL;
         p = ws(p, end);
         if (p >= end || *p != ',')
             break;
         p = ws(p + 1, end);
     }
-    return p < end && *p == close ? p + 1 : NULL;
+    if (p >= end || *p != close)
+        return NULL;
+    return slot < JTEXT_ENDS ? (t->closes[slot] = p + 1) : p + 1;
 }
 
 /* p at a value (white space skipped): after it, or NULL when it is not valid. */
-static const char *value_end(const char *p, const char *end, int depth)
+static const char *value_end(struct jtext *t, const char *p, const char *end, int depth)
 {
     if (p >= end)
         return NULL;
@@ -249,20 +255,20 @@ static const char *value_end(const char *p, const char *end, int depth)
     if (*p == '-' || (*p >= '0' && *p <= '9'))
         return number_end(p, end);
     if (*p == '[' || *p == '{')
-        return container_end(p, end, depth);
+        return container_end(t, p, end, depth);
     return NULL;
 }
 
 /* 1 when text[0..len) is one JSON value and white space (cJSON, then the four JSON white
  * space bytes only, as the function has always asked of a whole body). */
-static int json_whole(const char *text, size_t len)
+static int json_whole(struct jtext *t, const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
     if (len == 0)
         return 0;
     if (len > 4 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3;
-    p = value_end(ws(p, end), end, 0);
+    p = value_end(t, ws(p, end), end, 0);
     while (p && p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
         p++;
     return p == end;
@@ -272,8 +278,25 @@ static int json_whole(const char *text, size_t len)
 
 /* After the value at p and the white space that follows; the text is valid, so only
  * strings and brackets need reading. */
+/* Where the container at p ends, when jtext_open remembered it; NULL otherwise. */
+static const char *known_end(const struct jtext *t, const char *p)
+{
+    size_t lo = 0, hi = t->ends_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->opens[mid] < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->ends_count && t->opens[lo] == p ? t->closes[lo] : NULL;
+}
+
 const char *jtext_skip(const struct jtext *t, const char *p)
 {
+    const char *known = *p == '[' || *p == '{' ? known_end(t, p) : NULL;
+    if (known)
+        return ws(known, t->end);
     int depth = 0;
     do {
         if (*p == '"')
@@ -359,7 +382,8 @@ void jtext_members(const struct jtext *t, const char *p, const char *const *name
 
 int jtext_open(struct jtext *t, const char *text, size_t len)
 {
-    if (!json_whole(text, len))
+    t->ends_count = 0;
+    if (!json_whole(t, text, len))
         return 0;
     t->end = text + len;
     if (len > 4 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)

@@ -174,6 +174,37 @@ static void keys_match_decoded_and_first_counts(void **state)
     assert_true(jtext_number(&t, at[0], &d) && d == 1);
 }
 
+/* Past the containers whose ends jtext_open remembers, the walk reads the same. */
+static void reads_past_the_remembered_ends(void **state)
+{
+    (void)state;
+    struct lk_buf b;
+    buf_init(&b, 1 << 20);
+    assert_int_equal(buf_append_str(&b, "[ "), LK_OK);
+    for (int i = 0; i < 3 * JTEXT_ENDS; i++)
+        assert_int_equal(buf_appendf(&b,
+                                     "%s{\"skip\": {\"x\": [[%d]]}, \"n\": [%d, {}], \"v\": %d}",
+                                     i ? ", " : "", -i, i, i),
+                         LK_OK);
+    assert_int_equal(buf_append_str(&b, " ]"), LK_OK);
+    struct jtext t;
+    assert_true(jtext_open(&t, b.data, b.len));
+    assert_int_equal(t.ends_count, JTEXT_ENDS);
+    assert_int_equal(jtext_count(&t, t.root), 3 * JTEXT_ENDS);
+    static const char *const names[] = {"v", "n"};
+    int i = 0;
+    for (const char *e = jtext_first(&t, t.root); e; e = jtext_next(&t, e), i++) {
+        const char *at[2];
+        double d;
+        jtext_members(&t, e, names, 2, at);
+        assert_true(jtext_number(&t, at[0], &d) && d == i);
+        assert_int_equal(jtext_count(&t, at[1]), 2);
+        assert_true(jtext_number(&t, jtext_first(&t, at[1]), &d) && d == i);
+    }
+    assert_int_equal(i, 3 * JTEXT_ENDS);
+    buf_cleanup(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +212,7 @@ int main(void)
         cmocka_unit_test(reads_members_elements_numbers_and_strings),
         cmocka_unit_test(numbers_read_as_strtod_reads_them),
         cmocka_unit_test(keys_match_decoded_and_first_counts),
+        cmocka_unit_test(reads_past_the_remembered_ends),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
