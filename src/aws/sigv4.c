@@ -263,16 +263,35 @@ static int names_equal(const char *a, const char *b)
 
 static int append_lower(struct lk_buf *out, const char *s)
 {
-    int rc = LK_OK;
-    for (; *s && rc == LK_OK; s++)
-        rc = buf_append_byte(out, lower(*s));
-    return rc;
+    size_t n = strlen(s);
+    int rc = buf_reserve(out, n);
+    if (rc != LK_OK)
+        return rc;
+    char *p = out->data + out->len;
+    for (size_t i = 0; i < n; i++)
+        p[i] = lower(s[i]);
+    out->len += n;
+    out->data[out->len] = '\0';
+    return LK_OK;
+}
+
+/* 1 when trimming and collapsing would leave v as it is (nearly every value). */
+static int already_trimmed(const char *v)
+{
+    if (is_ws(*v))
+        return 0;
+    for (; *v; v++)
+        if (is_ws(*v) && (*v != ' ' || is_ws(v[1]) || !v[1]))
+            return 0;
+    return 1;
 }
 
 /* Trims value and collapses inner runs of white space to one space. */
 static int append_trimmed(struct lk_buf *out, const char *v)
 {
     int rc = LK_OK;
+    if (already_trimmed(v))
+        return buf_append_str(out, v);
     while (is_ws(*v))
         v++;
     while (*v && rc == LK_OK) {
