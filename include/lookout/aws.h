@@ -134,8 +134,9 @@ struct aws_response_header {
 struct aws_response {
     long status; /* HTTP status of the last attempt, 0 if none */
     struct lk_buf body;
-    struct aws_response_header *headers;
+    struct aws_response_header *headers; /* names and values point into header_text */
     size_t header_count;
+    char *header_text; /* every header's name and value, NUL-terminated, in one block */
     char request_id[128]; /* x-amzn-requestid / x-amz-request-id */
     int attempts;         /* how many attempts were made */
 };

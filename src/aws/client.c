@@ -52,6 +52,7 @@ struct transfer {
     int64_t budget_ms; /* the attempt's timeout */
     size_t header_bytes;
     size_t header_slots;
+    size_t text_len, text_cap; /* of resp->header_text */
     int too_large; /* a success body passed the cap: LK_TOO_LARGE */
     int truncated; /* an error body passed CLIENT_ERROR_BODY_MAX: keep what we have */
     int nomem;
@@ -94,10 +95,10 @@ void aws_response_init(struct aws_response *resp)
 
 static void free_headers(struct aws_response *resp)
 {
-    for (size_t i = 0; i < resp->header_count; i++)
-        free(resp->headers[i].name); /* the value lives in the same block */
     free(resp->headers);
+    free(resp->header_text);
     resp->headers = NULL;
+    resp->header_text = NULL;
     resp->header_count = 0;
 }
 
@@ -127,6 +128,32 @@ static long status_line_code(const char *data, size_t len)
     return code > 999 ? 0 : code;
 }
 
+/* Room for n more bytes in the header block; the headers already in it move with it (held
+ * as offsets while the block is reallocated). */
+static int text_room(struct transfer *t, size_t n)
+{
+    struct aws_response *r = t->resp;
+    if (t->text_len + n <= t->text_cap)
+        return LK_OK;
+    size_t cap = t->text_cap ? t->text_cap : 1024;
+    while (cap < t->text_len + n)
+        cap *= 2;
+    for (size_t i = 0; i < r->header_count; i++) {
+        r->headers[i].value = (char *)(uintptr_t)(r->headers[i].value - r->header_text);
+        r->headers[i].name = (char *)(uintptr_t)(r->headers[i].name - r->header_text);
+    }
+    char *grown = realloc(r->header_text, cap);
+    if (grown) {
+        r->header_text = grown;
+        t->text_cap = cap;
+    }
+    for (size_t i = 0; i < r->header_count; i++) {
+        r->headers[i].name = r->header_text + (uintptr_t)r->headers[i].name;
+        r->headers[i].value = r->header_text + (uintptr_t)r->headers[i].value;
+    }
+    return grown ? LK_OK : LK_NOMEM;
+}
+
 static int add_header(struct transfer *t, const char *name, size_t nlen, const char *value,
                       size_t vlen)
 {
@@ -139,10 +166,12 @@ static int add_header(struct transfer *t, const char *name, size_t nlen, const c
         r->headers = grown;
         t->header_slots = slots;
     }
-    /* One block per header: the name, its NUL, the value, its NUL. */
-    struct aws_response_header *h = &r->headers[r->header_count];
-    if (nlen > SIZE_MAX / 2 || vlen > SIZE_MAX / 2 || !(h->name = malloc(nlen + vlen + 2)))
+    /* The name, its NUL, the value, its NUL, after the headers before it in one block. */
+    if (nlen > SIZE_MAX / 4 || vlen > SIZE_MAX / 4 || text_room(t, nlen + vlen + 2) != LK_OK)
         return LK_NOMEM;
+    struct aws_response_header *h = &r->headers[r->header_count];
+    h->name = r->header_text + t->text_len;
+    t->text_len += nlen + vlen + 2;
     memcpy(h->name, name, nlen);
     h->name[nlen] = '\0';
     h->value = h->name + nlen + 1;
@@ -178,6 +207,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
         free_headers(t->resp);
         t->header_slots = 0;
         t->header_bytes = 0;
+        t->text_len = t->text_cap = 0;
         t->status = status_line_code(data, len);
         t->resp->body.max = (t->status >= 200 && t->status <= 299) ? t->cap : CLIENT_ERROR_BODY_MAX;
         return len;
