@@ -70,7 +70,7 @@ struct aws_client {
     uint64_t rng;
     struct aws_client_stats stats;
     struct transfer xfer;
-    struct sig_key_cache keys; /* the day's signing key: four HMACs saved per request */
+    struct aws_wire_state *wire; /* the signing key and the buffers requests are built in */
     /* The header list handed to curl, built in place for each attempt: curl only reads the
      * list while it performs, so its nodes are kept and reused rather than allocated. */
     struct curl_slist *nodes;
@@ -371,6 +371,11 @@ int aws_client_new(const struct aws_config *cfg, enum aws_service svc, struct aw
     aws_client_set_rand(c, NULL, NULL);
     c->noproxy = noproxy_list();
     c->curl = curl_easy_init();
+    c->wire = aws_wire_state_new();
+    if (!c->wire) {
+        aws_client_free(c);
+        return err_set(err, LK_NOMEM, "aws client: out of memory");
+    }
     if (!c->noproxy || !c->curl || configure_handle(c) != LK_OK) {
         aws_client_free(c); /* also balances curl_global_init */
         return err_set(err, LK_TRANSPORT, "aws client: libcurl failed to create a handle");
@@ -387,7 +392,7 @@ void aws_client_free(struct aws_client *client)
         curl_easy_cleanup(client->curl);
     free(client->noproxy);
     free(client->nodes);
-    sig_key_cache_cleanup(&client->keys);
+    aws_wire_state_free(client->wire);
     free(client);
     curl_global_cleanup();
 }
@@ -498,7 +503,7 @@ static int wire_for_attempt(struct aws_client *c, const struct aws_request *req,
                             struct aws_wire_request *wire, struct curl_slist **list,
                             struct lk_error *err)
 {
-    int rc = aws_wire_prepare(c->cfg, c->svc, req, (time_t)(clock_now_ms() / 1000), &c->keys,
+    int rc = aws_wire_prepare(c->cfg, c->svc, req, (time_t)(clock_now_ms() / 1000), c->wire,
                               wire, err);
     if (rc != LK_OK)
         return rc;
@@ -815,7 +820,7 @@ int aws_client_send(struct aws_client *client, const struct aws_request *req, in
 int aws_client_presign(struct aws_client *client, const struct aws_request *req,
                        long expires_s, time_t now, char **url_out, struct lk_error *err)
 {
-    int rc = aws_wire_presign(client->cfg, client->svc, req, expires_s, now, &client->keys,
+    int rc = aws_wire_presign(client->cfg, client->svc, req, expires_s, now, client->wire,
                               url_out, err);
     if (rc != LK_OK) {
         aws_scrub(err ? err->message : NULL, client->cfg->secret_access_key);
