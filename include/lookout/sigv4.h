@@ -131,6 +131,8 @@ struct sig_result {
     char payload_hash[65];        /* hex SHA-256 or "UNSIGNED-PAYLOAD" */
     struct sig_header added[4];   /* header signing: the headers to send, in order */
     size_t added_count;
+    struct lk_buf scratch; /* working space (the canonical header block), kept so that a
+                              result signed again reuses it */
 };
 
 void sig_result_init(struct sig_result *res);

@@ -207,6 +207,7 @@ void sig_result_init(struct sig_result *res)
     buf_init(&res->signed_headers, SIG_MAX_BYTES);
     buf_init(&res->authorization, SIG_MAX_BYTES);
     buf_init(&res->query, SIG_MAX_BYTES);
+    buf_init(&res->scratch, SIG_MAX_BYTES);
 }
 
 void sig_result_cleanup(struct sig_result *res)
@@ -216,6 +217,7 @@ void sig_result_cleanup(struct sig_result *res)
     buf_cleanup(&res->signed_headers);
     buf_cleanup(&res->authorization);
     buf_cleanup(&res->query);
+    buf_cleanup(&res->scratch);
     res->added_count = 0;
 }
 
@@ -226,6 +228,7 @@ static void result_reset(struct sig_result *res)
     buf_reset(&res->signed_headers);
     buf_reset(&res->authorization);
     buf_reset(&res->query);
+    buf_reset(&res->scratch);
     res->signature[0] = res->amz_date[0] = res->payload_hash[0] = '\0';
     res->added_count = 0;
 }
@@ -417,6 +420,8 @@ cleanup:
 
 /* ---- the signing itself ---- */
 
+#define SIGNING_HEADERS 16 /* headers signed without an allocation */
+
 struct signing {
     const struct sig_request *req;
     const struct sig_options *opt;
@@ -424,7 +429,9 @@ struct signing {
     int presign;
     int sign_token;  /* token present and part of the signature */
     char scope[160]; /* "yyyymmdd/region/service/aws4_request" */
-    struct hdr *hdrs;
+    struct hdr *hdrs; /* few_hdrs, or hdrs_owned when there are more */
+    struct hdr few_hdrs[SIGNING_HEADERS];
+    struct hdr *hdrs_owned;
     size_t nhdrs;
     struct qset qs;
 };
@@ -456,7 +463,9 @@ static int collect_headers(struct signing *s)
 {
     const struct sig_request *req = s->req;
     struct sig_result *res = s->res;
-    s->hdrs = malloc((req->header_count + 3) * sizeof *s->hdrs);
+    s->hdrs = req->header_count + 3 <= SIGNING_HEADERS
+                  ? s->few_hdrs
+                  : (s->hdrs_owned = malloc((req->header_count + 3) * sizeof *s->hdrs));
     if (!s->hdrs)
         return LK_NOMEM;
     size_t n = 0;
@@ -488,6 +497,10 @@ static int canonical_uri(const struct signing *s, struct lk_buf *out)
         return buf_append_byte(out, '/');
     if (!s->opt->normalize_path && !s->opt->double_encode)
         return buf_append(out, path, len);
+    /* Without "." or an empty segment a path is already normal ("/" for every JSON and
+     * query API): encoded as it is, without a normalised copy. */
+    if (s->opt->double_encode && !memchr(path, '.', len) && !strstr(path, "//"))
+        return form_encode(out, path, len, 1);
     struct lk_buf norm;
     buf_init(&norm, SIG_MAX_BYTES);
     if (s->opt->normalize_path) {
@@ -547,11 +560,10 @@ static int build_canonical_request(struct signing *s)
     const struct sig_request *req = s->req;
     struct sig_result *res = s->res;
     struct lk_buf *creq = &res->canonical_request;
-    struct lk_buf hblock;
+    struct lk_buf *hblock = &res->scratch;
     int rc;
-    buf_init(&hblock, SIG_MAX_BYTES);
     LK_TRY(collect_headers(s));
-    LK_TRY(canonical_headers(s->hdrs, s->nhdrs, &hblock, &res->signed_headers));
+    LK_TRY(canonical_headers(s->hdrs, s->nhdrs, hblock, &res->signed_headers));
     for (size_t i = 0; i < req->query_count; i++)
         LK_TRY(qset_add(&s->qs, req->query[i].name, req->query[i].value));
     if (s->presign)
@@ -564,12 +576,11 @@ static int build_canonical_request(struct signing *s)
     LK_TRY(buf_append_byte(creq, '\n'));
     LK_TRY(qset_write(&s->qs, creq));
     LK_TRY(buf_append_byte(creq, '\n'));
-    LK_TRY(buf_append(creq, hblock.data, hblock.len));
+    LK_TRY(buf_append(creq, hblock->data, hblock->len));
     LK_TRY(buf_append(creq, res->signed_headers.data, res->signed_headers.len));
     LK_TRY(buf_append_byte(creq, '\n'));
     LK_TRY(buf_append_str(creq, res->payload_hash));
 cleanup:
-    buf_cleanup(&hblock);
     return rc;
 }
 
@@ -688,7 +699,7 @@ static int sign(const struct sig_request *req, const struct sig_options *opt, in
         LK_TRY(finish_headers(&s));
     }
 cleanup:
-    free(s.hdrs);
+    free(s.hdrs_owned);
     free(s.qs.items);
     buf_cleanup(&s.qs.text);
     if (rc != LK_OK)
