@@ -369,6 +369,36 @@ static void buf_reads_a_whole_file_within_its_cap(void **state)
     fclose(f);
 }
 
+/* utf8_valid reads ASCII eight bytes at a time: a NUL, a stray continuation byte, a
+ * truncated or a whole two-byte character at each place of three words of ASCII is judged
+ * as a byte-by-byte decode judges it. */
+static void utf8_valid_judges_every_place_in_a_word(void **state)
+{
+    (void)state;
+    static const char *const odd[] = {"\0", "\x80", "\xC3", "\xC3\xA9", "\xF0\x9F\x98\x80",
+                                      "\xED\xA0\x80"};
+    static const size_t odd_len[] = {1, 1, 1, 2, 4, 3};
+    for (size_t k = 0; k < sizeof(odd) / sizeof(odd[0]); k++)
+        for (size_t at = 0; at <= 24; at++) {
+            char s[32];
+            memset(s, 'a', sizeof(s));
+            size_t len = at + odd_len[k] <= 24 ? 24 : at + odd_len[k];
+            memcpy(s + at, odd[k], odd_len[k]);
+            int want = 1;
+            for (size_t i = 0; i < len;) {
+                uint32_t cp;
+                size_t n = utf8_next(s + i, len - i, &cp);
+                if (n == 0 || cp == 0) {
+                    want = 0;
+                    break;
+                }
+                i += n;
+            }
+            assert_int_equal(utf8_valid(s, len), want);
+            assert_int_equal(want, k >= 3 && k <= 4);
+        }
+}
+
 static void utf8_sanitize_keeps_valid_runs_and_replaces_the_rest(void **state)
 {
     (void)state;
@@ -420,6 +450,7 @@ int main(void)
         cmocka_unit_test(hash_engine_matches_known_answers),
         cmocka_unit_test(clock_reads_the_wall_clock),
         cmocka_unit_test(utf8_sanitize_keeps_valid_runs_and_replaces_the_rest),
+        cmocka_unit_test(utf8_valid_judges_every_place_in_a_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
