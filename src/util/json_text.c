@@ -58,18 +58,27 @@ static size_t unicode_escape(const char *p, const char *close, unsigned long *cp
     return 12;
 }
 
-/* p at the opening quote: the closing quote, or NULL. Most strings have no escape, and
- * memchr finds their end fastest. */
-static const char *string_close(const char *p, const char *end)
+/* p at the opening quote: the closing quote, or NULL; *escaped (when not NULL) set when the
+ * string holds a backslash. Most strings have no escape, and memchr finds their end
+ * fastest. */
+static const char *string_close_esc(const char *p, const char *end, int *escaped)
 {
     const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
-    if (q && !memchr(p + 1, '\\', (size_t)(q - p - 1)))
+    int esc = !q || memchr(p + 1, '\\', (size_t)(q - p - 1)) != NULL;
+    if (escaped)
+        *escaped = esc;
+    if (!esc)
         return q;
     for (p++; p < end && *p != '"'; p++) {
         if (*p == '\\' && ++p >= end)
             return NULL;
     }
     return p < end ? p : NULL;
+}
+
+static const char *string_close(const char *p, const char *end)
+{
+    return string_close_esc(p, end, NULL);
 }
 
 /* Writes the decoded text of the string between open (after the quote) and close into out
@@ -246,9 +255,9 @@ static const char *value_end(struct jtext *t, const char *p, const char *end, in
         return (size_t)(end - p) >= n && memcmp(p, word, n) == 0 ? p + n : NULL;
     }
     if (*p == '"') {
-        const char *q = string_close(p, end);
-        if (!q || (memchr(p + 1, '\\', (size_t)(q - p - 1)) &&
-                   string_decode(p + 1, q, NULL, 0) == (size_t)-1))
+        int escaped;
+        const char *q = string_close_esc(p, end, &escaped);
+        if (!q || (escaped && string_decode(p + 1, q, NULL, 0) == (size_t)-1))
             return NULL;
         return q + 1;
     }
