@@ -1,5 +1,6 @@
 #include "lookout/alert.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +246,32 @@ static void build_subject(const struct alert_input *in, char out[ALERT_SUBJECT_M
 
 /* ---- Summary, id and attributes ----------------------------------------------------- */
 
+/* "name (v%)" with v as printf's %.1f writes it. A tenth can never be exactly half way
+ * (0.05 is no binary fraction), so printf rounds v * 10 to the nearest integer; v * 10 in
+ * doubles is off by an ulp at most, which matters only next to a half, left to printf. */
+static int append_label(struct lk_buf *b, const char *sep, const char *name, double v)
+{
+    double t = v * 10;
+    long long n = (long long)(t + 0.5);
+    if (!(v >= 0 && v <= 1000) || fabs(t - ((double)n - 0.5)) < 1e-6)
+        return buf_appendf(b, "%s%s (%.1f%%)", sep, name, v);
+    char num[24]; /* the digits, then ".d%)", from the end */
+    size_t k = sizeof(num) - 2;
+    memcpy(num + k, "%)", 2);
+    num[--k] = (char)('0' + n % 10);
+    num[--k] = '.';
+    n /= 10;
+    do
+        num[--k] = (char)('0' + n % 10);
+    while ((n /= 10) > 0);
+    int rc = buf_append_str(b, sep);
+    if (rc == LK_OK)
+        rc = buf_append_str(b, name);
+    if (rc == LK_OK)
+        rc = buf_append(b, " (", 2);
+    return rc == LK_OK ? buf_append(b, num + k, sizeof(num) - k) : rc;
+}
+
 static int build_summary(const struct alert_input *in, const char *stream, const char *time,
                          struct lk_buf *b)
 {
@@ -255,12 +282,13 @@ static int build_summary(const struct alert_input *in, const char *stream, const
         const char *sep = i == 0                                        ? ""
                           : (i + 1 == shown && shown == m->label_count) ? " and "
                                                                         : ", ";
-        rc = buf_appendf(b, "%s%s (%.1f%%)", sep, m->labels[i]->name, m->labels[i]->confidence);
+        rc = append_label(b, sep, m->labels[i]->name, m->labels[i]->confidence);
     }
     if (rc == LK_OK && shown < m->label_count)
         rc = buf_appendf(b, " and %zu more", m->label_count - shown);
-    if (rc == LK_OK)
-        rc = buf_appendf(b, " detected on %s at %s.", stream, time);
+    const char *const tail[] = {" detected on ", stream, " at ", time, "."};
+    for (size_t i = 0; rc == LK_OK && i < 5; i++)
+        rc = buf_append_str(b, tail[i]);
     for (size_t i = 0; rc == LK_OK && i < b->len; i++) /* one line, whatever the names hold */
         if ((unsigned char)b->data[i] < 0x20 || b->data[i] == 0x7F)
             b->data[i] = ' ';
