@@ -584,6 +584,14 @@ static void fill_request_id(struct aws_response *resp, const char *from_body)
         id = aws_response_header(resp, names[i]);
     if (!id)
         id = from_body;
+    /* The usual id (letters, digits and '-', well under the cap) is what cleaning leaves. */
+    size_t n = id ? strspn(id, "0123456789abcdefghijklmnopqrstuvwxyz"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ-")
+                  : 0;
+    if (n > 0 && id[n] == '\0' && n < 100) {
+        memcpy(resp->request_id, id, n + 1);
+        return;
+    }
     struct aws_error_info clean;
     aws_error_parse(0, id ? id : "", NULL, 0, &clean); /* the same control-byte rules */
     snprintf(resp->request_id, sizeof resp->request_id, "%s", id && *id ? clean.code : "");
