@@ -11,7 +11,6 @@
 
 #include "lookout/aws.h"
 #include "lookout/error.h"
-#include "lookout/hash.h"
 #include "lookout/kvs.h"
 
 struct svc_clients {
@@ -22,8 +21,6 @@ struct svc_clients {
     struct aws_client *dynamodb;     /* dynamodb.h: used only with STATE_TABLE */
     struct aws_client *cfn_response; /* cfn.h */
     struct kvs_service kvs;          /* kvs.h: its two clients and data endpoints */
-    struct hash_engine *hash;        /* hash.h: SHA-256 for the pipeline's ids (alertId);
-                                        NULL when it could not be made (one-shot hashing) */
 };
 
 /* Reads the AWS configuration (aws_config_from_env: LK_CONFIG names the variable at fault)

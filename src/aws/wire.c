@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lookout/form.h"
+#include "lookout/hash.h"
 #include "lookout/sigv4.h"
 
 #define WIRE_MAX_BYTES ((size_t)1024 * 1024)
@@ -314,6 +315,13 @@ struct aws_wire_state *aws_wire_state_new(void)
     prepared_init(&st->p);
     sig_result_init(&st->res);
     return st;
+}
+
+struct hash_engine *aws_wire_state_hash(struct aws_wire_state *state)
+{
+    if (!state->keys.hash)
+        state->keys.hash = hash_engine_new();
+    return state->keys.hash;
 }
 
 void aws_wire_state_free(struct aws_wire_state *state)

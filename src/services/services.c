@@ -34,8 +34,6 @@ int svc_clients_init(struct svc_clients *svc, struct lk_error *err)
         rc = kvs_service_init(&svc->kvs, &svc->aws, err);
     if (rc != LK_OK)
         svc_clients_cleanup(svc);
-    else
-        svc->hash = hash_engine_new(); /* without it, ids are hashed one call at a time */
     return rc;
 }
 
@@ -44,7 +42,6 @@ void svc_clients_cleanup(struct svc_clients *svc)
     for (size_t i = 0; i < CLIENT_COUNT; i++)
         aws_client_free(*member(svc, i));
     kvs_service_cleanup(&svc->kvs);
-    hash_engine_free(svc->hash);
     aws_config_cleanup(&svc->aws);
     memset(svc, 0, sizeof(*svc));
 }
