@@ -100,6 +100,8 @@ struct sig_key_cache {
 void sig_key_cache_init(struct sig_key_cache *cache);
 /* Wipes the secret and the key; frees the engine. */
 void sig_key_cache_cleanup(struct sig_key_cache *cache);
+/* The cache's engine, made now if it is not yet; NULL when it cannot be made. */
+struct hash_engine *sig_key_cache_hash(struct sig_key_cache *cache);
 
 struct sig_options {
     struct sig_credentials creds;

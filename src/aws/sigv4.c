@@ -88,10 +88,14 @@ int sig_sha256_hex(const void *data, size_t len, char out[65])
  * one-shot OpenSSL calls do the work. */
 static struct hash_engine *engine_of(const struct sig_options *opt)
 {
-    struct sig_key_cache *c = opt->cache;
-    if (c && !c->hash)
-        c->hash = hash_engine_new();
-    return c ? c->hash : NULL;
+    return opt->cache ? sig_key_cache_hash(opt->cache) : NULL;
+}
+
+struct hash_engine *sig_key_cache_hash(struct sig_key_cache *cache)
+{
+    if (!cache->hash)
+        cache->hash = hash_engine_new();
+    return cache->hash;
 }
 
 static int sha256_hex(struct hash_engine *e, const void *data, size_t len, char out[65])

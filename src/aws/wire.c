@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "lookout/form.h"
-#include "lookout/hash.h"
 #include "lookout/sigv4.h"
 
 #define WIRE_MAX_BYTES ((size_t)1024 * 1024)
@@ -319,9 +318,7 @@ struct aws_wire_state *aws_wire_state_new(void)
 
 struct hash_engine *aws_wire_state_hash(struct aws_wire_state *state)
 {
-    if (!state->keys.hash)
-        state->keys.hash = hash_engine_new();
-    return state->keys.hash;
+    return sig_key_cache_hash(&state->keys);
 }
 
 void aws_wire_state_free(struct aws_wire_state *state)
