@@ -134,8 +134,9 @@ struct aws_response_header {
 struct aws_response {
     long status; /* HTTP status of the last attempt, 0 if none */
     struct lk_buf body;
-    struct aws_response_header *headers;
+    struct aws_response_header *headers; /* names and values point into header_text */
     size_t header_count;
+    char *header_text; /* every header's name and value, NUL-terminated, in one block */
     char request_id[128]; /* x-amzn-requestid / x-amz-request-id */
     int attempts;         /* how many attempts were made */
 };
@@ -176,7 +177,22 @@ int aws_client_send(struct aws_client *client, const struct aws_request *req, in
 int aws_client_presign(struct aws_client *client, const struct aws_request *req,
                        long expires_s, time_t now, char **url_out, struct lk_error *err);
 
-struct sig_key_cache; /* sigv4.h */
+/* The SHA-256 engine (hash.h) the client signs with, for a caller that hashes beside its
+ * requests (the alertId beside SNS Publish) without fetching SHA-256 from OpenSSL again.
+ * Owned by the client; NULL when it cannot be made (hash one-shot then). */
+struct hash_engine *aws_client_hash(struct aws_client *client);
+
+/* What one client keeps between the requests it builds with aws_wire_prepare and
+ * aws_wire_presign: the day's signing key (sigv4.h's key cache), and the buffers a request is
+ * built in (its endpoint, path, URL, query and the signer's strings), reset for each request
+ * rather than allocated again. NULL from aws_wire_state_new when memory runs out; freed
+ * with aws_wire_state_free (NULL is fine). One per client; not shared by threads. */
+struct aws_wire_state;
+struct aws_wire_state *aws_wire_state_new(void);
+void aws_wire_state_free(struct aws_wire_state *state);
+/* The SHA-256 engine (hash.h) the state's signing key cache hashes with, made on first use;
+ * NULL when it cannot be made. Owned by the state. */
+struct hash_engine *aws_wire_state_hash(struct aws_wire_state *state);
 
 /* One request made ready for the wire: the full URL and every header (signed ones included)
  * as "Name: value" lines. Built afresh for each attempt, since the signature covers the time.
@@ -191,16 +207,16 @@ struct aws_wire_request {
 /* Resolves the endpoint (req->base_url, else cfg->endpoint_url[svc], else the public
  * endpoint for cfg->region; S3 virtual-hosted style except for custom endpoints and bucket
  * names with dots), URI-encodes path and query as the service requires, and signs with
- * SigV4 at time now (session token signed; S3 adds x-amz-content-sha256). cache (may be
- * NULL) keeps the day's signing key between calls; one per client, not shared by threads. */
+ * SigV4 at time now (session token signed; S3 adds x-amz-content-sha256). state (may be
+ * NULL: nothing is kept) is the client's, as above. */
 int aws_wire_prepare(const struct aws_config *cfg, enum aws_service svc,
-                     const struct aws_request *req, time_t now, struct sig_key_cache *cache,
+                     const struct aws_request *req, time_t now, struct aws_wire_state *state,
                      struct aws_wire_request *out, struct lk_error *err);
 void aws_wire_cleanup(struct aws_wire_request *wire);
 
 /* The presigned-URL counterpart of aws_wire_prepare (used by aws_client_presign). */
 int aws_wire_presign(const struct aws_config *cfg, enum aws_service svc,
                      const struct aws_request *req, long expires_s, time_t now,
-                     struct sig_key_cache *cache, char **url_out, struct lk_error *err);
+                     struct aws_wire_state *state, char **url_out, struct lk_error *err);
 
 #endif

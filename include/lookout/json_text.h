@@ -13,13 +13,23 @@
 
 #include <stddef.h>
 
+/* Containers whose ends jtext_open remembers (the first ones in the text; enough for an
+ * ordinary DetectLabels answer). */
+#define JTEXT_ENDS 256
+
 /* A checked JSON text; positions in it are borrowed from the caller's bytes. */
 struct jtext {
     const char *root; /* the top value (after a UTF-8 byte order mark and white space) */
     const char *end;
+    /* Where the first ends_count containers (by opening bracket, in text order) end, as
+     * jtext_open found them: skipping one of them is a search instead of a walk. */
+    size_t ends_count;
+    const char *opens[JTEXT_ENDS];
+    const char *closes[JTEXT_ENDS]; /* just after the closing bracket */
 };
 
-/* 1 and *t set when text[0..len) is one JSON value and white space; 0 when it is not. */
+/* 1 and *t set when text[0..len) is one JSON value and white space; 0 when it is not.
+ * *t is some 4 KB (the containers' ends); it holds no allocation. */
 int jtext_open(struct jtext *t, const char *text, size_t len);
 
 /* After the value at v and the white space that follows it. */

@@ -100,6 +100,8 @@ struct sig_key_cache {
 void sig_key_cache_init(struct sig_key_cache *cache);
 /* Wipes the secret and the key; frees the engine. */
 void sig_key_cache_cleanup(struct sig_key_cache *cache);
+/* The cache's engine, made now if it is not yet; NULL when it cannot be made. */
+struct hash_engine *sig_key_cache_hash(struct sig_key_cache *cache);
 
 struct sig_options {
     struct sig_credentials creds;
@@ -131,6 +133,8 @@ struct sig_result {
     char payload_hash[65];        /* hex SHA-256 or "UNSIGNED-PAYLOAD" */
     struct sig_header added[4];   /* header signing: the headers to send, in order */
     size_t added_count;
+    struct lk_buf scratch; /* working space (the canonical header block), kept so that a
+                              result signed again reuses it */
 };
 
 void sig_result_init(struct sig_result *res);

@@ -52,6 +52,7 @@ struct transfer {
     int64_t budget_ms; /* the attempt's timeout */
     size_t header_bytes;
     size_t header_slots;
+    size_t text_len, text_cap; /* of resp->header_text */
     int too_large; /* a success body passed the cap: LK_TOO_LARGE */
     int truncated; /* an error body passed CLIENT_ERROR_BODY_MAX: keep what we have */
     int nomem;
@@ -69,7 +70,7 @@ struct aws_client {
     uint64_t rng;
     struct aws_client_stats stats;
     struct transfer xfer;
-    struct sig_key_cache keys; /* the day's signing key: four HMACs saved per request */
+    struct aws_wire_state *wire; /* the signing key and the buffers requests are built in */
     /* The header list handed to curl, built in place for each attempt: curl only reads the
      * list while it performs, so its nodes are kept and reused rather than allocated. */
     struct curl_slist *nodes;
@@ -94,10 +95,10 @@ void aws_response_init(struct aws_response *resp)
 
 static void free_headers(struct aws_response *resp)
 {
-    for (size_t i = 0; i < resp->header_count; i++)
-        free(resp->headers[i].name); /* the value lives in the same block */
     free(resp->headers);
+    free(resp->header_text);
     resp->headers = NULL;
+    resp->header_text = NULL;
     resp->header_count = 0;
 }
 
@@ -127,6 +128,32 @@ static long status_line_code(const char *data, size_t len)
     return code > 999 ? 0 : code;
 }
 
+/* Room for n more bytes in the header block; the headers already in it move with it (held
+ * as offsets while the block is reallocated). */
+static int text_room(struct transfer *t, size_t n)
+{
+    struct aws_response *r = t->resp;
+    if (t->text_len + n <= t->text_cap)
+        return LK_OK;
+    size_t cap = t->text_cap ? t->text_cap : 1024;
+    while (cap < t->text_len + n)
+        cap *= 2;
+    for (size_t i = 0; i < r->header_count; i++) {
+        r->headers[i].value = (char *)(uintptr_t)(r->headers[i].value - r->header_text);
+        r->headers[i].name = (char *)(uintptr_t)(r->headers[i].name - r->header_text);
+    }
+    char *grown = realloc(r->header_text, cap);
+    if (grown) {
+        r->header_text = grown;
+        t->text_cap = cap;
+    }
+    for (size_t i = 0; i < r->header_count; i++) {
+        r->headers[i].name = r->header_text + (uintptr_t)r->headers[i].name;
+        r->headers[i].value = r->header_text + (uintptr_t)r->headers[i].value;
+    }
+    return grown ? LK_OK : LK_NOMEM;
+}
+
 static int add_header(struct transfer *t, const char *name, size_t nlen, const char *value,
                       size_t vlen)
 {
@@ -139,10 +166,12 @@ static int add_header(struct transfer *t, const char *name, size_t nlen, const c
         r->headers = grown;
         t->header_slots = slots;
     }
-    /* One block per header: the name, its NUL, the value, its NUL. */
-    struct aws_response_header *h = &r->headers[r->header_count];
-    if (nlen > SIZE_MAX / 2 || vlen > SIZE_MAX / 2 || !(h->name = malloc(nlen + vlen + 2)))
+    /* The name, its NUL, the value, its NUL, after the headers before it in one block. */
+    if (nlen > SIZE_MAX / 4 || vlen > SIZE_MAX / 4 || text_room(t, nlen + vlen + 2) != LK_OK)
         return LK_NOMEM;
+    struct aws_response_header *h = &r->headers[r->header_count];
+    h->name = r->header_text + t->text_len;
+    t->text_len += nlen + vlen + 2;
     memcpy(h->name, name, nlen);
     h->name[nlen] = '\0';
     h->value = h->name + nlen + 1;
@@ -178,6 +207,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
         free_headers(t->resp);
         t->header_slots = 0;
         t->header_bytes = 0;
+        t->text_len = t->text_cap = 0;
         t->status = status_line_code(data, len);
         t->resp->body.max = (t->status >= 200 && t->status <= 299) ? t->cap : CLIENT_ERROR_BODY_MAX;
         return len;
@@ -341,12 +371,22 @@ int aws_client_new(const struct aws_config *cfg, enum aws_service svc, struct aw
     aws_client_set_rand(c, NULL, NULL);
     c->noproxy = noproxy_list();
     c->curl = curl_easy_init();
+    c->wire = aws_wire_state_new();
+    if (!c->wire) {
+        aws_client_free(c);
+        return err_set(err, LK_NOMEM, "aws client: out of memory");
+    }
     if (!c->noproxy || !c->curl || configure_handle(c) != LK_OK) {
         aws_client_free(c); /* also balances curl_global_init */
         return err_set(err, LK_TRANSPORT, "aws client: libcurl failed to create a handle");
     }
     *out = c;
     return LK_OK;
+}
+
+struct hash_engine *aws_client_hash(struct aws_client *client)
+{
+    return client ? aws_wire_state_hash(client->wire) : NULL;
 }
 
 void aws_client_free(struct aws_client *client)
@@ -357,7 +397,7 @@ void aws_client_free(struct aws_client *client)
         curl_easy_cleanup(client->curl);
     free(client->noproxy);
     free(client->nodes);
-    sig_key_cache_cleanup(&client->keys);
+    aws_wire_state_free(client->wire);
     free(client);
     curl_global_cleanup();
 }
@@ -468,7 +508,7 @@ static int wire_for_attempt(struct aws_client *c, const struct aws_request *req,
                             struct aws_wire_request *wire, struct curl_slist **list,
                             struct lk_error *err)
 {
-    int rc = aws_wire_prepare(c->cfg, c->svc, req, (time_t)(clock_now_ms() / 1000), &c->keys,
+    int rc = aws_wire_prepare(c->cfg, c->svc, req, (time_t)(clock_now_ms() / 1000), c->wire,
                               wire, err);
     if (rc != LK_OK)
         return rc;
@@ -549,6 +589,14 @@ static void fill_request_id(struct aws_response *resp, const char *from_body)
         id = aws_response_header(resp, names[i]);
     if (!id)
         id = from_body;
+    /* The usual id (letters, digits and '-', well under the cap) is what cleaning leaves. */
+    size_t n = id ? strspn(id, "0123456789abcdefghijklmnopqrstuvwxyz"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ-")
+                  : 0;
+    if (n > 0 && id[n] == '\0' && n < 100) {
+        memcpy(resp->request_id, id, n + 1);
+        return;
+    }
     struct aws_error_info clean;
     aws_error_parse(0, id ? id : "", NULL, 0, &clean); /* the same control-byte rules */
     snprintf(resp->request_id, sizeof resp->request_id, "%s", id && *id ? clean.code : "");
@@ -785,7 +833,7 @@ int aws_client_send(struct aws_client *client, const struct aws_request *req, in
 int aws_client_presign(struct aws_client *client, const struct aws_request *req,
                        long expires_s, time_t now, char **url_out, struct lk_error *err)
 {
-    int rc = aws_wire_presign(client->cfg, client->svc, req, expires_s, now, &client->keys,
+    int rc = aws_wire_presign(client->cfg, client->svc, req, expires_s, now, client->wire,
                               url_out, err);
     if (rc != LK_OK) {
         aws_scrub(err ? err->message : NULL, client->cfg->secret_access_key);

@@ -28,6 +28,16 @@ static int str_empty(const char *s)
     return !s || !*s;
 }
 
+/* Appends the strings of parts[0..n) (a NULL one ends them early): the signer's strings are
+ * plain joins, which a format would parse four times a request. */
+static int append_all(struct lk_buf *b, const char *const *parts, size_t n)
+{
+    int rc = LK_OK;
+    for (size_t i = 0; i < n && parts[i] && rc == LK_OK; i++)
+        rc = buf_append_str(b, parts[i]);
+    return rc;
+}
+
 int sig_normalize_path(struct lk_buf *out, const char *path, size_t len)
 {
     /* Segment stack as (offset, length) pairs into path; ".." pops, "" and "." vanish. */
@@ -78,10 +88,14 @@ int sig_sha256_hex(const void *data, size_t len, char out[65])
  * one-shot OpenSSL calls do the work. */
 static struct hash_engine *engine_of(const struct sig_options *opt)
 {
-    struct sig_key_cache *c = opt->cache;
-    if (c && !c->hash)
-        c->hash = hash_engine_new();
-    return c ? c->hash : NULL;
+    return opt->cache ? sig_key_cache_hash(opt->cache) : NULL;
+}
+
+struct hash_engine *sig_key_cache_hash(struct sig_key_cache *cache)
+{
+    if (!cache->hash)
+        cache->hash = hash_engine_new();
+    return cache->hash;
 }
 
 static int sha256_hex(struct hash_engine *e, const void *data, size_t len, char out[65])
@@ -197,6 +211,7 @@ void sig_result_init(struct sig_result *res)
     buf_init(&res->signed_headers, SIG_MAX_BYTES);
     buf_init(&res->authorization, SIG_MAX_BYTES);
     buf_init(&res->query, SIG_MAX_BYTES);
+    buf_init(&res->scratch, SIG_MAX_BYTES);
 }
 
 void sig_result_cleanup(struct sig_result *res)
@@ -206,6 +221,7 @@ void sig_result_cleanup(struct sig_result *res)
     buf_cleanup(&res->signed_headers);
     buf_cleanup(&res->authorization);
     buf_cleanup(&res->query);
+    buf_cleanup(&res->scratch);
     res->added_count = 0;
 }
 
@@ -216,6 +232,7 @@ static void result_reset(struct sig_result *res)
     buf_reset(&res->signed_headers);
     buf_reset(&res->authorization);
     buf_reset(&res->query);
+    buf_reset(&res->scratch);
     res->signature[0] = res->amz_date[0] = res->payload_hash[0] = '\0';
     res->added_count = 0;
 }
@@ -253,16 +270,35 @@ static int names_equal(const char *a, const char *b)
 
 static int append_lower(struct lk_buf *out, const char *s)
 {
-    int rc = LK_OK;
-    for (; *s && rc == LK_OK; s++)
-        rc = buf_append_byte(out, lower(*s));
-    return rc;
+    size_t n = strlen(s);
+    int rc = buf_reserve(out, n);
+    if (rc != LK_OK)
+        return rc;
+    char *p = out->data + out->len;
+    for (size_t i = 0; i < n; i++)
+        p[i] = lower(s[i]);
+    out->len += n;
+    out->data[out->len] = '\0';
+    return LK_OK;
+}
+
+/* 1 when trimming and collapsing would leave v as it is (nearly every value). */
+static int already_trimmed(const char *v)
+{
+    if (is_ws(*v))
+        return 0;
+    for (; *v; v++)
+        if (is_ws(*v) && (*v != ' ' || is_ws(v[1]) || !v[1]))
+            return 0;
+    return 1;
 }
 
 /* Trims value and collapses inner runs of white space to one space. */
 static int append_trimmed(struct lk_buf *out, const char *v)
 {
     int rc = LK_OK;
+    if (already_trimmed(v))
+        return buf_append_str(out, v);
     while (is_ws(*v))
         v++;
     while (*v && rc == LK_OK) {
@@ -388,6 +424,8 @@ cleanup:
 
 /* ---- the signing itself ---- */
 
+#define SIGNING_HEADERS 16 /* headers signed without an allocation */
+
 struct signing {
     const struct sig_request *req;
     const struct sig_options *opt;
@@ -395,7 +433,9 @@ struct signing {
     int presign;
     int sign_token;  /* token present and part of the signature */
     char scope[160]; /* "yyyymmdd/region/service/aws4_request" */
-    struct hdr *hdrs;
+    struct hdr *hdrs; /* few_hdrs, or hdrs_owned when there are more */
+    struct hdr few_hdrs[SIGNING_HEADERS];
+    struct hdr *hdrs_owned;
     size_t nhdrs;
     struct qset qs;
 };
@@ -427,7 +467,9 @@ static int collect_headers(struct signing *s)
 {
     const struct sig_request *req = s->req;
     struct sig_result *res = s->res;
-    s->hdrs = malloc((req->header_count + 3) * sizeof *s->hdrs);
+    s->hdrs = req->header_count + 3 <= SIGNING_HEADERS
+                  ? s->few_hdrs
+                  : (s->hdrs_owned = malloc((req->header_count + 3) * sizeof *s->hdrs));
     if (!s->hdrs)
         return LK_NOMEM;
     size_t n = 0;
@@ -459,6 +501,10 @@ static int canonical_uri(const struct signing *s, struct lk_buf *out)
         return buf_append_byte(out, '/');
     if (!s->opt->normalize_path && !s->opt->double_encode)
         return buf_append(out, path, len);
+    /* Without "." or an empty segment a path is already normal ("/" for every JSON and
+     * query API): encoded as it is, without a normalised copy. */
+    if (s->opt->double_encode && !memchr(path, '.', len) && !strstr(path, "//"))
+        return form_encode(out, path, len, 1);
     struct lk_buf norm;
     buf_init(&norm, SIG_MAX_BYTES);
     if (s->opt->normalize_path) {
@@ -518,11 +564,10 @@ static int build_canonical_request(struct signing *s)
     const struct sig_request *req = s->req;
     struct sig_result *res = s->res;
     struct lk_buf *creq = &res->canonical_request;
-    struct lk_buf hblock;
+    struct lk_buf *hblock = &res->scratch;
     int rc;
-    buf_init(&hblock, SIG_MAX_BYTES);
     LK_TRY(collect_headers(s));
-    LK_TRY(canonical_headers(s->hdrs, s->nhdrs, &hblock, &res->signed_headers));
+    LK_TRY(canonical_headers(s->hdrs, s->nhdrs, hblock, &res->signed_headers));
     for (size_t i = 0; i < req->query_count; i++)
         LK_TRY(qset_add(&s->qs, req->query[i].name, req->query[i].value));
     if (s->presign)
@@ -535,12 +580,11 @@ static int build_canonical_request(struct signing *s)
     LK_TRY(buf_append_byte(creq, '\n'));
     LK_TRY(qset_write(&s->qs, creq));
     LK_TRY(buf_append_byte(creq, '\n'));
-    LK_TRY(buf_append(creq, hblock.data, hblock.len));
+    LK_TRY(buf_append(creq, hblock->data, hblock->len));
     LK_TRY(buf_append(creq, res->signed_headers.data, res->signed_headers.len));
     LK_TRY(buf_append_byte(creq, '\n'));
     LK_TRY(buf_append_str(creq, res->payload_hash));
 cleanup:
-    buf_cleanup(&hblock);
     return rc;
 }
 
@@ -555,8 +599,8 @@ static int compute_signature(struct signing *s)
     date8[8] = '\0';
     struct hash_engine *e = engine_of(s->opt);
     LK_TRY(sha256_hex(e, res->canonical_request.data, res->canonical_request.len, creq_hash));
-    LK_TRY(buf_appendf(&res->string_to_sign, "%s\n%s\n%s\n%s", SIG_ALGORITHM, res->amz_date,
-                       s->scope, creq_hash));
+    const char *const sts[] = {SIG_ALGORITHM "\n", res->amz_date, "\n", s->scope, "\n", creq_hash};
+    LK_TRY(append_all(&res->string_to_sign, sts, sizeof sts / sizeof sts[0]));
     /* The cache is keyed on the scope without its constant "/aws4_request" tail. */
     char short_scope[160];
     size_t scope_len = strlen(s->scope) - strlen("/aws4_request");
@@ -575,9 +619,15 @@ static int finish_headers(struct signing *s)
     const struct sig_options *opt = s->opt;
     struct sig_result *res = s->res;
     int rc;
-    LK_TRY(buf_appendf(&res->authorization, "%s Credential=%s/%s, SignedHeaders=%s, Signature=%s",
-                       SIG_ALGORITHM, opt->creds.access_key_id, s->scope,
-                       buf_cstr(&res->signed_headers), res->signature));
+    const char *const auth[] = {SIG_ALGORITHM " Credential=",
+                                opt->creds.access_key_id,
+                                "/",
+                                s->scope,
+                                ", SignedHeaders=",
+                                buf_cstr(&res->signed_headers),
+                                ", Signature=",
+                                res->signature};
+    LK_TRY(append_all(&res->authorization, auth, sizeof auth / sizeof auth[0]));
     size_t n = 0;
     if (!str_empty(opt->creds.session_token))
         res->added[n++] = (struct sig_header){"X-Amz-Security-Token", opt->creds.session_token};
@@ -588,6 +638,38 @@ static int finish_headers(struct signing *s)
     res->added_count = n;
 cleanup:
     return rc;
+}
+
+/* "yyyymmdd/region/service/aws4_request" into scope (160 bytes); LK_TOO_LARGE when it
+ * does not fit. */
+static int make_scope(const char *amz_date, const char *region, const char *service,
+                      char scope[160])
+{
+    static const char tail[] = "/aws4_request";
+    size_t rlen = strlen(region), slen = strlen(service);
+    if (rlen + slen + 8 + 2 + sizeof tail > 160)
+        return LK_TOO_LARGE;
+    char *p = scope;
+    memcpy(p, amz_date, 8);
+    p += 8;
+    *p++ = '/';
+    memcpy(p, region, rlen);
+    p += rlen;
+    *p++ = '/';
+    memcpy(p, service, slen);
+    memcpy(p + slen, tail, sizeof tail);
+    return LK_OK;
+}
+
+/* The payload's hash; the empty body's is a constant (every GET and HEAD). */
+static int payload_hash(struct hash_engine *e, const void *body, size_t len, char out[65])
+{
+    static const char EMPTY[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    if (len == 0) {
+        memcpy(out, EMPTY, sizeof EMPTY);
+        return LK_OK;
+    }
+    return sha256_hex(e, body, len, out);
 }
 
 static int sign(const struct sig_request *req, const struct sig_options *opt, int presign,
@@ -602,9 +684,7 @@ static int sign(const struct sig_request *req, const struct sig_options *opt, in
     s.sign_token = !str_empty(opt->creds.session_token) && !opt->omit_session_token;
     if (sig_format_amz_date(opt->now, res->amz_date) != LK_OK)
         return err_set(err, LK_INVALID_ARG, "sigv4: signing time out of range");
-    int n = snprintf(s.scope, sizeof s.scope, "%.8s/%s/%s/aws4_request", res->amz_date, opt->region,
-                     opt->service);
-    if (n < 0 || (size_t)n >= sizeof s.scope)
+    if (make_scope(res->amz_date, opt->region, opt->service, s.scope) != LK_OK)
         return err_set(err, LK_INVALID_ARG, "sigv4: region or service name too long");
     if (opt->payload_hash) {
         size_t len = strlen(opt->payload_hash);
@@ -612,18 +692,18 @@ static int sign(const struct sig_request *req, const struct sig_options *opt, in
             return err_set(err, LK_INVALID_ARG, "sigv4: payload hash too long");
         memcpy(res->payload_hash, opt->payload_hash, len + 1);
     } else {
-        LK_TRY(sha256_hex(engine_of(opt), req->body ? req->body : "", req->body_len,
-                          res->payload_hash));
+        LK_TRY(payload_hash(engine_of(opt), req->body, req->body_len, res->payload_hash));
     }
     LK_TRY(build_canonical_request(&s));
     LK_TRY(compute_signature(&s));
     if (presign) {
-        LK_TRY(buf_appendf(&res->query, "&X-Amz-Signature=%s", res->signature));
+        const char *const tail[] = {"&X-Amz-Signature=", res->signature};
+        LK_TRY(append_all(&res->query, tail, 2));
     } else {
         LK_TRY(finish_headers(&s));
     }
 cleanup:
-    free(s.hdrs);
+    free(s.hdrs_owned);
     free(s.qs.items);
     buf_cleanup(&s.qs.text);
     if (rc != LK_OK)

@@ -268,6 +268,7 @@ struct prepared {
     struct lk_buf path;
     struct lk_buf url;
     struct sig_param *params; /* req->query in the signer's type */
+    size_t param_slots;
 };
 
 static void prepared_init(struct prepared *p)
@@ -276,6 +277,7 @@ static void prepared_init(struct prepared *p)
     buf_init(&p->path, WIRE_MAX_BYTES);
     buf_init(&p->url, WIRE_MAX_BYTES);
     p->params = NULL;
+    p->param_slots = 0;
 }
 
 static void prepared_cleanup(struct prepared *p)
@@ -284,6 +286,78 @@ static void prepared_cleanup(struct prepared *p)
     buf_cleanup(&p->path);
     buf_cleanup(&p->url);
     free(p->params);
+}
+
+/* Emptied for the next request, its storage kept. */
+static void prepared_reset(struct prepared *p)
+{
+    buf_reset(&p->ep.origin);
+    buf_reset(&p->ep.host);
+    buf_reset(&p->ep.prefix);
+    p->ep.custom = 0;
+    buf_reset(&p->path);
+    buf_reset(&p->url);
+}
+
+struct aws_wire_state {
+    struct sig_key_cache keys;
+    struct prepared p;
+    struct sig_result res;
+};
+
+struct aws_wire_state *aws_wire_state_new(void)
+{
+    struct aws_wire_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    sig_key_cache_init(&st->keys);
+    prepared_init(&st->p);
+    sig_result_init(&st->res);
+    return st;
+}
+
+struct hash_engine *aws_wire_state_hash(struct aws_wire_state *state)
+{
+    return sig_key_cache_hash(&state->keys);
+}
+
+void aws_wire_state_free(struct aws_wire_state *state)
+{
+    if (!state)
+        return;
+    sig_key_cache_cleanup(&state->keys);
+    prepared_cleanup(&state->p);
+    sig_result_cleanup(&state->res);
+    free(state);
+}
+
+/* The client's state emptied for a request, or (state NULL) *local made for this one only;
+ * wire_done ends it. */
+static struct aws_wire_state *wire_begin(struct aws_wire_state *state,
+                                         struct aws_wire_state *local)
+{
+    if (state) {
+        prepared_reset(&state->p);
+        return state;
+    }
+    memset(local, 0, sizeof *local);
+    prepared_init(&local->p);
+    sig_result_init(&local->res);
+    return local;
+}
+
+static void wire_done(struct aws_wire_state *st, struct aws_wire_state *local)
+{
+    if (st == local) {
+        prepared_cleanup(&local->p);
+        sig_result_cleanup(&local->res);
+    }
+}
+
+/* The key cache of a client's state; none for a one-off request. */
+static struct sig_key_cache *keys_of(struct aws_wire_state *st, struct aws_wire_state *local)
+{
+    return st == local ? NULL : &st->keys;
 }
 
 static int prepare_common(const struct aws_config *cfg, enum aws_service svc,
@@ -295,9 +369,13 @@ static int prepare_common(const struct aws_config *cfg, enum aws_service svc,
         return err_set(err, LK_INVALID_ARG, "aws request: no configuration for the service");
     if ((rc = check_request(req, err)) != LK_OK)
         return rc;
-    p->params = calloc(req->query_count + 1, sizeof *p->params);
-    if (!p->params)
-        return err_set(err, LK_NOMEM, "aws request: out of memory");
+    if (req->query_count + 1 > p->param_slots) {
+        struct sig_param *grown = realloc(p->params, (req->query_count + 1) * sizeof *grown);
+        if (!grown)
+            return err_set(err, LK_NOMEM, "aws request: out of memory");
+        p->params = grown;
+        p->param_slots = req->query_count + 1;
+    }
     for (size_t i = 0; i < req->query_count; i++)
         p->params[i] =
             (struct sig_param){req->query[i].name, req->query[i].value ? req->query[i].value : ""};
@@ -364,51 +442,49 @@ static int prepare_presigned(const struct aws_request *req, struct aws_wire_requ
 }
 
 int aws_wire_prepare(const struct aws_config *cfg, enum aws_service svc,
-                     const struct aws_request *req, time_t now, struct sig_key_cache *cache,
+                     const struct aws_request *req, time_t now, struct aws_wire_state *state,
                      struct aws_wire_request *out, struct lk_error *err)
 {
     if (req->presigned_url) {
         memset(out, 0, sizeof *out);
         return prepare_presigned(req, out, err);
     }
-    struct prepared p;
-    struct sig_result res;
+    struct aws_wire_state local, *st = wire_begin(state, &local);
+    struct prepared *p = &st->p;
+    struct sig_result *res = &st->res;
     struct lk_buf lines;
     struct sig_header hdrs[WIRE_MAX_HEADERS + 1];
     struct sig_request sreq;
     struct sig_options opt;
     memset(out, 0, sizeof *out);
-    prepared_init(&p);
-    sig_result_init(&res);
     buf_init(&lines, WIRE_MAX_BYTES);
-    int rc = prepare_common(cfg, svc, req, &p, err);
+    int rc = prepare_common(cfg, svc, req, p, err);
     if (rc != LK_OK)
         goto cleanup;
-    sig_view(req, &p, hdrs, &sreq);
-    sign_options(cfg, svc, now, cache, &opt);
-    LK_TRY(sig_sign_headers(&sreq, &opt, &res, err));
-    out->headers = calloc(req->header_count + 1 + res.added_count, sizeof *out->headers);
+    sig_view(req, p, hdrs, &sreq);
+    sign_options(cfg, svc, now, keys_of(st, &local), &opt);
+    LK_TRY(sig_sign_headers(&sreq, &opt, res, err));
+    out->headers = calloc(req->header_count + 1 + res->added_count, sizeof *out->headers);
     if (!out->headers) {
         rc = err_set(err, LK_NOMEM, "aws request: out of memory");
         goto cleanup;
     }
     for (size_t i = 0; i < sreq.header_count && rc == LK_OK; i++)
         rc = push_header(out, &lines, hdrs[i].name, hdrs[i].value);
-    for (size_t i = 0; i < res.added_count && rc == LK_OK; i++)
-        rc = push_header(out, &lines, res.added[i].name, res.added[i].value);
+    for (size_t i = 0; i < res->added_count && rc == LK_OK; i++)
+        rc = push_header(out, &lines, res->added[i].name, res->added[i].value);
     if (rc != LK_OK) {
         out->header_count = 0; /* offsets, not pointers yet */
         err_set(err, rc, "aws request: cannot build the headers");
         goto cleanup;
     }
     lines_done(out, &lines);
-    out->url = buf_detach(&p.url, NULL);
+    out->url = buf_detach(&p->url, NULL);
     if (!out->url)
         rc = err_set(err, LK_NOMEM, "aws request: out of memory");
 cleanup:
     buf_cleanup(&lines);
-    sig_result_cleanup(&res);
-    prepared_cleanup(&p);
+    wire_done(st, &local);
     if (rc != LK_OK)
         aws_wire_cleanup(out);
     return rc;
@@ -424,42 +500,39 @@ void aws_wire_cleanup(struct aws_wire_request *wire)
 
 int aws_wire_presign(const struct aws_config *cfg, enum aws_service svc,
                      const struct aws_request *req, long expires_s, time_t now,
-                     struct sig_key_cache *cache, char **url_out, struct lk_error *err)
+                     struct aws_wire_state *state, char **url_out, struct lk_error *err)
 {
-    struct prepared p;
-    struct sig_result res;
+    struct aws_wire_state local, *st = wire_begin(state, &local);
+    struct prepared *p = &st->p;
     struct sig_header host;
     struct sig_request sreq;
     struct sig_options opt;
     *url_out = NULL;
-    prepared_init(&p);
-    sig_result_init(&res);
     /* Whoever uses the URL sends only Host, so only Host is signed; no body is signed. */
     struct aws_request bare = *req;
     bare.headers = NULL;
     bare.header_count = 0;
     bare.body = NULL;
     bare.body_len = 0;
-    int rc = prepare_common(cfg, svc, &bare, &p, err);
+    int rc = prepare_common(cfg, svc, &bare, p, err);
     if (rc != LK_OK)
         goto cleanup;
-    sig_view(&bare, &p, &host, &sreq);
-    sign_options(cfg, svc, now, cache, &opt);
+    sig_view(&bare, p, &host, &sreq);
+    sign_options(cfg, svc, now, keys_of(st, &local), &opt);
     opt.sign_body = 0;
     opt.expires_s = expires_s;
     if (svc == AWS_SVC_S3)
         opt.payload_hash = SIG_UNSIGNED_PAYLOAD;
-    LK_TRY(sig_presign(&sreq, &opt, &res, err));
-    rc = buf_append_byte(&p.url, req->query_count ? '&' : '?');
+    LK_TRY(sig_presign(&sreq, &opt, &st->res, err));
+    rc = buf_append_byte(&p->url, req->query_count ? '&' : '?');
     if (rc == LK_OK)
-        rc = buf_append(&p.url, res.query.data, res.query.len);
+        rc = buf_append(&p->url, st->res.query.data, st->res.query.len);
     if (rc != LK_OK) {
         err_set(err, rc, "aws presign: cannot build the URL");
         goto cleanup;
     }
-    *url_out = buf_detach(&p.url, NULL);
+    *url_out = buf_detach(&p->url, NULL);
 cleanup:
-    sig_result_cleanup(&res);
-    prepared_cleanup(&p);
+    wire_done(st, &local);
     return rc;
 }

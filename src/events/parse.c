@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,9 @@ int ev_parse(const cJSON *event, enum ev_kind kind, struct ev_batch *out, struct
  * backslash followed by text, and only a real \u0000 escape counts. */
 int ev_check_text(const char *text, size_t len, struct lk_error *err)
 {
+    /* Nearly every event has no \u0000 at all: one search says so without the walk. */
+    if (!memmem(text, len, "\\u0000", 6))
+        return LK_OK;
     int in_string = 0;
     for (size_t i = 0; i < len; i++) {
         if (!in_string) {

@@ -1,5 +1,6 @@
 #include "lookout/alert.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,19 +16,38 @@
 #define SUBJECT_MAX_LIST 40       /* more labels than this can never fit a subject */
 #define LABELS_ATTR_MAX 4096      /* bytes of the labels attribute */
 
+/* v as n decimal digits (zero-padded) at p; after them. */
+static char *put_digits(char *p, int v, int n)
+{
+    for (int i = n - 1; i >= 0; i--, v /= 10)
+        p[i] = (char)('0' + v % 10);
+    return p + n;
+}
+
 int alert_format_time(long long ms, char out[25])
 {
-    char tmp[64];
     struct tm tm;
     if (ms < 0 || ms > ALERT_MAX_TIME_MS)
         return -1;
     time_t secs = (time_t)(ms / 1000);
-    if (!gmtime_r(&secs, &tm))
+    if (!gmtime_r(&secs, &tm) || tm.tm_year + 1900 > 9999)
         return -1;
-    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
-    memcpy(out, tmp, 25);
-    out[24] = '\0';
+    /* yyyy-mm-ddThh:mm:ss.mmmZ, digits written directly: printf cost more than the rest of
+     * a timestamp, and two are written per alert. */
+    char *p = put_digits(out, tm.tm_year + 1900, 4);
+    *p++ = '-';
+    p = put_digits(p, tm.tm_mon + 1, 2);
+    *p++ = '-';
+    p = put_digits(p, tm.tm_mday, 2);
+    *p++ = 'T';
+    p = put_digits(p, tm.tm_hour, 2);
+    *p++ = ':';
+    p = put_digits(p, tm.tm_min, 2);
+    *p++ = ':';
+    p = put_digits(p, tm.tm_sec, 2);
+    *p++ = '.';
+    p = put_digits(p, (int)(ms % 1000), 3);
+    memcpy(p, "Z", 2);
     return 0;
 }
 
@@ -226,6 +246,32 @@ static void build_subject(const struct alert_input *in, char out[ALERT_SUBJECT_M
 
 /* ---- Summary, id and attributes ----------------------------------------------------- */
 
+/* "name (v%)" with v as printf's %.1f writes it. A tenth can never be exactly half way
+ * (0.05 is no binary fraction), so printf rounds v * 10 to the nearest integer; v * 10 in
+ * doubles is off by an ulp at most, which matters only next to a half, left to printf. */
+static int append_label(struct lk_buf *b, const char *sep, const char *name, double v)
+{
+    double t = v * 10;
+    long long n = (long long)(t + 0.5);
+    if (!(v >= 0 && v <= 1000) || fabs(t - ((double)n - 0.5)) < 1e-6)
+        return buf_appendf(b, "%s%s (%.1f%%)", sep, name, v);
+    char num[24]; /* the digits, then ".d%)", from the end */
+    size_t k = sizeof(num) - 2;
+    memcpy(num + k, "%)", 2);
+    num[--k] = (char)('0' + n % 10);
+    num[--k] = '.';
+    n /= 10;
+    do
+        num[--k] = (char)('0' + n % 10);
+    while ((n /= 10) > 0);
+    int rc = buf_append_str(b, sep);
+    if (rc == LK_OK)
+        rc = buf_append_str(b, name);
+    if (rc == LK_OK)
+        rc = buf_append(b, " (", 2);
+    return rc == LK_OK ? buf_append(b, num + k, sizeof(num) - k) : rc;
+}
+
 static int build_summary(const struct alert_input *in, const char *stream, const char *time,
                          struct lk_buf *b)
 {
@@ -236,12 +282,13 @@ static int build_summary(const struct alert_input *in, const char *stream, const
         const char *sep = i == 0                                        ? ""
                           : (i + 1 == shown && shown == m->label_count) ? " and "
                                                                         : ", ";
-        rc = buf_appendf(b, "%s%s (%.1f%%)", sep, m->labels[i]->name, m->labels[i]->confidence);
+        rc = append_label(b, sep, m->labels[i]->name, m->labels[i]->confidence);
     }
     if (rc == LK_OK && shown < m->label_count)
         rc = buf_appendf(b, " and %zu more", m->label_count - shown);
-    if (rc == LK_OK)
-        rc = buf_appendf(b, " detected on %s at %s.", stream, time);
+    const char *const tail[] = {" detected on ", stream, " at ", time, "."};
+    for (size_t i = 0; rc == LK_OK && i < 5; i++)
+        rc = buf_append_str(b, tail[i]);
     for (size_t i = 0; rc == LK_OK && i < b->len; i++) /* one line, whatever the names hold */
         if ((unsigned char)b->data[i] < 0x20 || b->data[i] == 0x7F)
             b->data[i] = ' ';
@@ -283,7 +330,8 @@ static int compute_id(const struct alert_input *in, char out[ALERT_ID_HEX + 1])
     for (size_t i = 0; rc == LK_OK && i < m->label_count; i++)
         rc = buf_append(&b, names[i], strlen(names[i]) + 1);
     if (rc == LK_OK)
-        rc = hash_sha256(b.data, b.len, md);
+        rc = in->hash ? hash_engine_sha256(in->hash, b.data, b.len, md)
+                      : hash_sha256(b.data, b.len, md);
     if (rc == LK_OK)
         hash_hex(md, ALERT_ID_HEX / 2, out);
     buf_cleanup(&b);
@@ -426,10 +474,15 @@ static void w_text(struct writer *w, const char *s)
  * escapes and are copied as they are; a tag's name from outside goes through w_text. */
 static void w_key(struct writer *w, const char *key)
 {
+    size_t n = strlen(key);
     w_sep(w);
-    w_raw(w, "\"", 1);
-    w_raw(w, key, strlen(key));
-    w_raw(w, "\":", 2);
+    if (w->rc == LK_OK && (w->rc = buf_reserve(&w->b, n + 3)) == LK_OK) {
+        char *p = w->b.data + w->b.len; /* one reservation, not three appends */
+        p[0] = '"';
+        memcpy(p + 1, key, n);
+        memcpy(p + 1 + n, "\":", 3);
+        w->b.len += n + 3;
+    }
 }
 
 static void w_number(struct writer *w, const char *key, double v)

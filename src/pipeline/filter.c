@@ -135,13 +135,20 @@ void pl_filter_apply(struct pl_job *job, const struct pl_frame *frame,
                      const struct dec_result *match, const struct pl_claim *claim,
                      struct pl_verdict *v)
 {
-    memset(v, 0, sizeof(*v));
+    /* Only the fields and the names' own slots are set: zeroing the whole verdict (64
+     * seen-lists) cost more than the rules themselves. seen[i] is read only where
+     * remember[i] is set, after judge loaded it. */
+    v->alert = 0;
+    v->suppressed = 0;
+    v->zone_count = 0;
     v->name_count = match->name_count;
-    for (size_t i = 0; i < match->name_count; i++)
+    for (size_t i = 0; i < match->name_count; i++) {
+        v->remember[i] = 0;
         if (judge(job, frame, match, claim, i, v))
             v->alert = 1;
         else
-            v->remember[i] = 0;
+            v->remember[i] = 0; /* judge may have set it before holding the name back */
+    }
 }
 
 void pl_filter_alerted(struct pl_job *job, const struct pl_frame *frame,

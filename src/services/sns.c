@@ -1,7 +1,6 @@
 #define _GNU_SOURCE /* memmem */
 #include "lookout/sns.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "lookout/form.h"
@@ -11,18 +10,28 @@
 #define SNS_MAX_MESSAGE_BYTES 262144
 #define SNS_MAX_BODY_BYTES (SNS_MAX_MESSAGE_BYTES * 3 + 65536)
 
+/* "MessageAttributes.entry.<n>.<field>" and its value, for each of the three fields: the
+ * names are joined by hand, as a format cost more than the encoding of them. */
 static int add_attribute(struct lk_buf *b, size_t n, const struct sns_attribute *a)
 {
-    char name[96];
-    int rc;
-    snprintf(name, sizeof(name), "MessageAttributes.entry.%zu.Name", n);
-    rc = form_add(b, name, a->name, strlen(a->name));
-    snprintf(name, sizeof(name), "MessageAttributes.entry.%zu.Value.DataType", n);
-    if (rc == LK_OK)
-        rc = form_add(b, name, a->type, strlen(a->type));
-    snprintf(name, sizeof(name), "MessageAttributes.entry.%zu.Value.StringValue", n);
-    if (rc == LK_OK)
-        rc = form_add(b, name, a->value, strlen(a->value));
+    static const char PREFIX[] = "MessageAttributes.entry.";
+    static const char *const FIELD[3] = {"Name", "Value.DataType", "Value.StringValue"};
+    const char *const value[3] = {a->name, a->type, a->value};
+    char name[96], digits[24];
+    size_t d = sizeof(digits);
+    do
+        digits[--d] = (char)('0' + n % 10);
+    while ((n /= 10) > 0);
+    size_t len = sizeof(PREFIX) - 1;
+    memcpy(name, PREFIX, len);
+    memcpy(name + len, digits + d, sizeof(digits) - d);
+    len += sizeof(digits) - d;
+    name[len++] = '.';
+    int rc = LK_OK;
+    for (int i = 0; i < 3 && rc == LK_OK; i++) {
+        memcpy(name + len, FIELD[i], strlen(FIELD[i]) + 1);
+        rc = form_add(b, name, value[i], strlen(value[i]));
+    }
     return rc;
 }
 

@@ -1,5 +1,6 @@
 #include "lookout/json.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,16 +62,39 @@ static char short_escape(unsigned char c)
     }
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Whether some byte of w is below n (n <= 0x80). */
+static int has_less(uint64_t w, unsigned n)
+{
+    return ((w - ONES * n) & ~w & HIGHS) != 0;
+}
+
+/* How many bytes from s[0..len) need no escape, eight at a time while none in a word does
+ * (most text is plain: one test per word instead of three per byte). */
+static size_t plain_prefix(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= len; i += 8) {
+        memcpy(&w, s + i, 8);
+        if (has_less(w, 0x20) || has_less(w ^ (ONES * '"'), 1) || has_less(w ^ (ONES * '\\'), 1))
+            break;
+    }
+    while (i < len && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+        i++;
+    return i;
+}
+
 int json_append_text(struct lk_buf *b, const char *s, size_t len)
 {
     int rc = buf_reserve(b, len + 2);
     if (rc == LK_OK)
         rc = buf_append_byte(b, '"');
     size_t run = 0; /* the first byte not yet copied */
-    for (size_t i = 0; rc == LK_OK && i < len; i++) {
+    for (size_t i = plain_prefix(s, len); rc == LK_OK && i < len;
+         i += 1 + plain_prefix(s + i + 1, len - i - 1)) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
         rc = buf_append(b, s + run, i - run);
         run = i + 1;
         char letter = short_escape(c);
@@ -107,15 +131,6 @@ const cJSON *json_get_array(const cJSON *obj, const char *name)
 cJSON *json_parse(const char *text, size_t len)
 {
     return cJSON_ParseWithLengthOpts(text, len, NULL, 0);
-}
-
-int json_print_into(cJSON *tree, struct lk_buf *out)
-{
-    char *text = tree ? cJSON_PrintUnformatted(tree) : NULL;
-    cJSON_Delete(tree);
-    int rc = text ? buf_append_str(out, text) : LK_NOMEM;
-    free(text);
-    return rc;
 }
 
 /* Decimals tried by the short path, and the powers of ten it divides by (exact doubles). */
@@ -191,4 +206,81 @@ cJSON *json_add_number(cJSON *obj, const char *name, double v)
     char text[JSON_NUMBER_MAX];
     json_format_number(v, text);
     return cJSON_AddRawToObject(obj, name, text);
+}
+
+/* A string of the tree, as cJSON prints it: json_append_text writes those bytes for valid
+ * UTF-8; anything else is left to cJSON (LK_INVALID_ARG). */
+static int print_text(struct lk_buf *out, const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+    if (!s || !utf8_valid(s, len))
+        return LK_INVALID_ARG;
+    return json_append_text(out, s, len);
+}
+
+/* A number item as cJSON 1.7 prints it: 15 significant digits, 17 when those do not read
+ * back within a relative DBL_EPSILON (cJSON's test, looser than json_format_number's); the
+ * short path first, whose values read back exactly, so that the two agree on them. */
+static size_t cjson_number(double v, char out[JSON_NUMBER_MAX])
+{
+    size_t len = isfinite(v) && v != 0 ? short_number(v, out) : 0;
+    if (len > 0 || !isfinite(v) || v == 0)
+        return len > 0 ? len : json_format_number(v, out);
+    int n = snprintf(out, JSON_NUMBER_MAX, "%1.15g", v);
+    double back = strtod(out, NULL);
+    double big = fabs(back) > fabs(v) ? fabs(back) : fabs(v);
+    if (!(fabs(back - v) <= big * DBL_EPSILON))
+        n = snprintf(out, JSON_NUMBER_MAX, "%1.17g", v);
+    return n > 0 ? (size_t)n : 0;
+}
+
+/* item printed as cJSON_PrintUnformatted prints it, without cJSON's printf and scanf per
+ * number; LK_INVALID_ARG for what cJSON should print itself. */
+static int print_item(const cJSON *item, struct lk_buf *out, int depth)
+{
+    char num[JSON_NUMBER_MAX];
+    int bracket = cJSON_IsObject(item) ? '{' : cJSON_IsArray(item) ? '[' : 0;
+    if (cJSON_IsNumber(item))
+        return buf_append(out, num, cjson_number(item->valuedouble, num));
+    if (cJSON_IsString(item))
+        return print_text(out, item->valuestring);
+    if (cJSON_IsRaw(item))
+        return item->valuestring ? buf_append_str(out, item->valuestring) : LK_INVALID_ARG;
+    if (cJSON_IsBool(item) || cJSON_IsNull(item))
+        return buf_append_str(out, cJSON_IsTrue(item)   ? "true"
+                                   : cJSON_IsNull(item) ? "null"
+                                                        : "false");
+    if (!bracket || depth > 64)
+        return LK_INVALID_ARG;
+    int rc = buf_append_byte(out, (char)bracket);
+    for (const cJSON *c = item->child; c && rc == LK_OK; c = c->next) {
+        if (c != item->child)
+            rc = buf_append_byte(out, ',');
+        if (rc == LK_OK && bracket == '{')
+            rc = print_text(out, c->string);
+        if (rc == LK_OK && bracket == '{')
+            rc = buf_append_byte(out, ':');
+        if (rc == LK_OK)
+            rc = print_item(c, out, depth + 1);
+    }
+    return rc == LK_OK ? buf_append_byte(out, bracket == '{' ? '}' : ']') : rc;
+}
+
+int json_print_into(cJSON *tree, struct lk_buf *out)
+{
+    if (!tree)
+        return LK_NOMEM;
+    size_t mark = out->len;
+    int rc = print_item(tree, out, 0);
+    if (rc != LK_OK && out->data) {
+        out->len = mark; /* nothing of a tree that failed */
+        out->data[mark] = '\0';
+    }
+    if (rc == LK_INVALID_ARG) {
+        char *text = cJSON_PrintUnformatted(tree);
+        rc = text ? buf_append_str(out, text) : LK_NOMEM;
+        free(text);
+    }
+    cJSON_Delete(tree);
+    return rc;
 }

@@ -5,6 +5,7 @@
  * stops at 1000); the readers after it walk the checked text without checking again. */
 #include "lookout/json_text.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,18 +58,27 @@ static size_t unicode_escape(const char *p, const char *close, unsigned long *cp
     return 12;
 }
 
-/* p at the opening quote: the closing quote, or NULL. Most strings have no escape, and
- * memchr finds their end fastest. */
-static const char *string_close(const char *p, const char *end)
+/* p at the opening quote: the closing quote, or NULL; *escaped (when not NULL) set when the
+ * string holds a backslash. Most strings have no escape, and memchr finds their end
+ * fastest. */
+static const char *string_close_esc(const char *p, const char *end, int *escaped)
 {
     const char *q = memchr(p + 1, '"', (size_t)(end - p - 1));
-    if (q && !memchr(p + 1, '\\', (size_t)(q - p - 1)))
+    int esc = !q || memchr(p + 1, '\\', (size_t)(q - p - 1)) != NULL;
+    if (escaped)
+        *escaped = esc;
+    if (!esc)
         return q;
     for (p++; p < end && *p != '"'; p++) {
         if (*p == '\\' && ++p >= end)
             return NULL;
     }
     return p < end ? p : NULL;
+}
+
+static const char *string_close(const char *p, const char *end)
+{
+    return string_close_esc(p, end, NULL);
 }
 
 /* Writes the decoded text of the string between open (after the quote) and close into out
@@ -153,11 +163,40 @@ static const char *number_end(const char *p, const char *end)
     return decimal_whole(p, n) ? p + n : NULL;
 }
 
+/* Plain decimals of at most 15 digits without an exponent: the digits as an integer are
+ * exact in a double, and so is the power of ten, so one division rounds once, to what
+ * strtod returns (Clinger's fast path), without strtod's locale and copy. 0 otherwise. */
+static int number_fast(const char *p, size_t n, double *out)
+{
+    static const double POW10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = p[0] == '-' ? 1 : 0;
+    int digits = 0, frac = 0, point = 0;
+    uint64_t m = 0;
+    for (; i < n; i++) {
+        if (p[i] == '.' && !point) {
+            point = 1;
+            continue;
+        }
+        if (p[i] < '0' || p[i] > '9' || ++digits > 15)
+            return 0;
+        m = m * 10 + (uint64_t)(p[i] - '0');
+        frac += point;
+    }
+    if (digits == 0)
+        return 0;
+    double d = (double)m / POW10[frac];
+    *out = p[0] == '-' ? -d : d;
+    return 1;
+}
+
 /* The value of the number at p (known to be whole), read by strtod from a copy. */
 static int number_value(const char *p, const char *end, double *out)
 {
     char small[64], *text = small;
     size_t n = number_run(p, end);
+    if (number_fast(p, n, out))
+        return 1;
     if (n >= sizeof(small) && !(text = malloc(n + 1)))
         return 0;
     memcpy(text, p, n);
@@ -168,20 +207,24 @@ static int number_value(const char *p, const char *end, double *out)
     return 1;
 }
 
-static const char *value_end(const char *p, const char *end, int depth);
+static const char *value_end(struct jtext *t, const char *p, const char *end, int depth);
 
-/* p at '[' or '{': after the matching bracket, or NULL. */
-static const char *container_end(const char *p, const char *end, int depth)
+/* p at '[' or '{': after the matching bracket, or NULL. The end is remembered in t while
+ * there is room. */
+static const char *container_end(struct jtext *t, const char *p, const char *end, int depth)
 {
+    size_t slot = t->ends_count < JTEXT_ENDS ? t->ends_count++ : JTEXT_ENDS;
+    if (slot < JTEXT_ENDS)
+        t->opens[slot] = p;
     char close = *p == '[' ? ']' : '}';
     if (depth >= NESTING_MAX)
         return NULL;
     p = ws(p + 1, end);
     if (p < end && *p == close)
-        return p + 1;
+        return slot < JTEXT_ENDS ? (t->closes[slot] = p + 1) : p + 1;
     for (;;) {
         if (close == '}') {
-            const char *q = p < end && *p == '"' ? value_end(p, end, depth) : NULL;
+            const char *q = p < end && *p == '"' ? value_end(t, p, end, depth) : NULL;
             if (!q)
                 return NULL;
             p = ws(q, end);
@@ -189,18 +232,20 @@ static const char *container_end(const char *p, const char *end, int depth)
                 return NULL;
             p = ws(p + 1, end);
         }
-        if (!(p = value_end(p, end, depth + 1)))
+        if (!(p = value_end(t, p, end, depth + 1)))
             return NULL;
         p = ws(p, end);
         if (p >= end || *p != ',')
             break;
         p = ws(p + 1, end);
     }
-    return p < end && *p == close ? p + 1 : NULL;
+    if (p >= end || *p != close)
+        return NULL;
+    return slot < JTEXT_ENDS ? (t->closes[slot] = p + 1) : p + 1;
 }
 
 /* p at a value (white space skipped): after it, or NULL when it is not valid. */
-static const char *value_end(const char *p, const char *end, int depth)
+static const char *value_end(struct jtext *t, const char *p, const char *end, int depth)
 {
     if (p >= end)
         return NULL;
@@ -210,29 +255,29 @@ static const char *value_end(const char *p, const char *end, int depth)
         return (size_t)(end - p) >= n && memcmp(p, word, n) == 0 ? p + n : NULL;
     }
     if (*p == '"') {
-        const char *q = string_close(p, end);
-        if (!q || (memchr(p + 1, '\\', (size_t)(q - p - 1)) &&
-                   string_decode(p + 1, q, NULL, 0) == (size_t)-1))
+        int escaped;
+        const char *q = string_close_esc(p, end, &escaped);
+        if (!q || (escaped && string_decode(p + 1, q, NULL, 0) == (size_t)-1))
             return NULL;
         return q + 1;
     }
     if (*p == '-' || (*p >= '0' && *p <= '9'))
         return number_end(p, end);
     if (*p == '[' || *p == '{')
-        return container_end(p, end, depth);
+        return container_end(t, p, end, depth);
     return NULL;
 }
 
 /* 1 when text[0..len) is one JSON value and white space (cJSON, then the four JSON white
  * space bytes only, as the function has always asked of a whole body). */
-static int json_whole(const char *text, size_t len)
+static int json_whole(struct jtext *t, const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
     if (len == 0)
         return 0;
     if (len > 4 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3;
-    p = value_end(ws(p, end), end, 0);
+    p = value_end(t, ws(p, end), end, 0);
     while (p && p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
         p++;
     return p == end;
@@ -242,8 +287,25 @@ static int json_whole(const char *text, size_t len)
 
 /* After the value at p and the white space that follows; the text is valid, so only
  * strings and brackets need reading. */
+/* Where the container at p ends, when jtext_open remembered it; NULL otherwise. */
+static const char *known_end(const struct jtext *t, const char *p)
+{
+    size_t lo = 0, hi = t->ends_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->opens[mid] < p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->ends_count && t->opens[lo] == p ? t->closes[lo] : NULL;
+}
+
 const char *jtext_skip(const struct jtext *t, const char *p)
 {
+    const char *known = *p == '[' || *p == '{' ? known_end(t, p) : NULL;
+    if (known)
+        return ws(known, t->end);
     int depth = 0;
     do {
         if (*p == '"')
@@ -286,8 +348,13 @@ size_t jtext_count(const struct jtext *t, const char *array)
 static int key_is(const char *open, const char *close, const char *name)
 {
     char key[32 + 4];
-    size_t want = strlen(name);
+    size_t want = strlen(name), len = (size_t)(close - open);
     if (want >= 32)
+        return 0;
+    /* Keys are nearly always plain: then the text is the key, and no decoding is needed. */
+    if (len == want && memcmp(open, name, want) == 0)
+        return 1;
+    if (!memchr(open, '\\', len) && !memchr(open, '\0', len))
         return 0;
     size_t n = string_decode(open, close, key, want + 1);
     key[n] = '\0';
@@ -299,6 +366,7 @@ static int key_is(const char *open, const char *close, const char *name)
 void jtext_members(const struct jtext *t, const char *p, const char *const *names, size_t n,
                    const char **at)
 {
+    size_t found = 0;
     memset(at, 0, n * sizeof(*at));
     p = ws(p + 1, t->end);
     while (*p == '"') {
@@ -307,9 +375,13 @@ void jtext_members(const struct jtext *t, const char *p, const char *const *name
         for (size_t i = 0; i < n; i++) {
             if (!at[i] && key_is(p + 1, close, names[i])) {
                 at[i] = v;
+                found++;
                 break;
             }
         }
+        /* The first of each name counts, so the rest of the object need not be walked. */
+        if (found == n)
+            break;
         p = jtext_skip(t, v);
         if (*p != ',')
             break;
@@ -319,7 +391,8 @@ void jtext_members(const struct jtext *t, const char *p, const char *const *name
 
 int jtext_open(struct jtext *t, const char *text, size_t len)
 {
-    if (!json_whole(text, len))
+    t->ends_count = 0;
+    if (!json_whole(t, text, len))
         return 0;
     t->end = text + len;
     if (len > 4 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)

@@ -408,6 +408,14 @@ class BodyTest(ClientTest):
         self.assertEqual(h["etag"], '"abc"')
         self.assertEqual(out["request_id"], "RID-1")
 
+    def test_many_long_headers_are_all_kept(self):
+        # Some 20 KB of headers: the block they are kept in grows several times over.
+        sent = {"X-Amz-Meta-Key-%03d" % i: "v%03d-" % i + "x" * (i * 3) for i in range(120)}
+        self.serve([{"status": 200, "body": "b", "headers": sent}])
+        out = self.call_one(S3_GET)
+        for name, value in sent.items():
+            self.assertEqual(out["headers"][name.lower()], value)
+
     def test_one_connection_for_sequential_calls(self):
         srv = self.serve([])
         lines, _ = self.call(dict(S3_GET, repeat=5))

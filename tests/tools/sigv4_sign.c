@@ -93,7 +93,7 @@ static const char *signature_of(const char *s)
     return p ? p + strlen("Signature=") : "";
 }
 
-static cJSON *sign_one(const cJSON *in, struct sig_key_cache *keys)
+static cJSON *sign_one(const cJSON *in, struct aws_wire_state *state)
 {
     cJSON *out = cJSON_CreateObject();
     const char *qn[MAX_FIELDS], *qv[MAX_FIELDS], *hn[MAX_FIELDS], *hv[MAX_FIELDS];
@@ -144,7 +144,7 @@ static cJSON *sign_one(const cJSON *in, struct sig_key_cache *keys)
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "presign"))) {
         char *url = NULL;
         long expires = cJSON_IsNumber(exp) ? (long)exp->valuedouble : 3600;
-        if (aws_wire_presign(&cfg, svc, &req, expires, now, keys, &url, &err) == LK_OK) {
+        if (aws_wire_presign(&cfg, svc, &req, expires, now, state, &url, &err) == LK_OK) {
             cJSON_AddStringToObject(out, "url", url);
             cJSON_AddStringToObject(out, "signature", signature_of(strstr(url, "X-Amz-")));
         } else {
@@ -153,7 +153,7 @@ static cJSON *sign_one(const cJSON *in, struct sig_key_cache *keys)
         free(url);
     } else {
         struct aws_wire_request w;
-        if (aws_wire_prepare(&cfg, svc, &req, now, keys, &w, &err) == LK_OK) {
+        if (aws_wire_prepare(&cfg, svc, &req, now, state, &w, &err) == LK_OK) {
             cJSON *hs = cJSON_AddArrayToObject(out, "headers");
             const char *auth = NULL;
             for (size_t i = 0; i < w.header_count; i++) {
@@ -179,19 +179,21 @@ int main(void)
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    /* One signing-key cache across every line, as a client keeps one: lines that change
-     * day, region, service or secret must miss it, and the others must sign the same. */
-    struct sig_key_cache keys;
-    sig_key_cache_init(&keys);
+    /* One wire state (the signing-key cache and the buffers requests are built in) across
+     * every line, as a client keeps one: lines that change day, region, service or secret
+     * must miss the key, and every line must sign as if it were the first. */
+    struct aws_wire_state *state = aws_wire_state_new();
+    if (!state)
+        return 1;
     while ((n = getline(&line, &cap, stdin)) > 0) {
         cJSON *in = cJSON_ParseWithLength(line, (size_t)n);
-        cJSON *out = in ? sign_one(in, &keys) : cJSON_CreateObject();
+        cJSON *out = in ? sign_one(in, state) : cJSON_CreateObject();
         if (!in)
             cJSON_AddStringToObject(out, "error", "not JSON");
         tool_print_line(out);
         cJSON_Delete(in);
     }
     free(line);
-    sig_key_cache_cleanup(&keys);
+    aws_wire_state_free(state);
     return 0;
 }

@@ -246,6 +246,41 @@ static void id_of(const struct alert_input *in, char out[33])
     alert_cleanup(&a);
 }
 
+/* The summary writes each confidence as printf's %.1f does, next to a half included. */
+static void summary_confidences_read_as_printf_writes_them(void **state)
+{
+    (void)state;
+    static const char *const fixed[] = {"99.95", "99.94999999999999", "99.95000000000001",
+                                        "50.05", "50",    "100", "66.65", "77.25", "98.5",
+                                        "99.99999999999999", "84.44999999999999"};
+    unsigned seed = 99;
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]) + 300; i++) {
+        char conf[40], response[256], want[64];
+        if (i < sizeof(fixed) / sizeof(fixed[0])) {
+            snprintf(conf, sizeof(conf), "%s", fixed[i]);
+        } else {
+            seed = seed * 1103515245u + 12345u;
+            snprintf(conf, sizeof(conf), "%.17g", 50 + (seed >> 8) % 5000000 / 100000.0);
+        }
+        snprintf(response, sizeof(response),
+                 "{\"Labels\":[{\"Name\":\"Person\",\"Confidence\":%s}]}", conf);
+        snprintf(want, sizeof(want), "Person (%.1f%%) detected", strtod(conf, NULL));
+        struct fixture f;
+        struct alert a;
+        fixture_init(&f, response, "Person");
+        struct alert_input in = base_input(&f);
+        build_ok(&in, &a);
+        cJSON *m = cJSON_Parse(a.message);
+        const char *summary = json_get_string(m, "summary");
+        assert_non_null(summary);
+        if (strncmp(summary, want, strlen(want)) != 0)
+            fail_msg("confidence %s: \"%s\", printf writes \"%s\"", conf, summary, want);
+        cJSON_Delete(m);
+        alert_cleanup(&a);
+        fixture_cleanup(&f);
+    }
+}
+
 static void alert_id_follows_the_documented_rule(void **state)
 {
     (void)state;
@@ -270,6 +305,15 @@ static void alert_id_follows_the_documented_rule(void **state)
     id_of(&in, got);
     expected_id("front-door", "time:1795507200123", sorted, 3, want);
     assert_string_equal(got, want);
+
+    /* Hashed on a kept engine (as the function does), twice: the same id. */
+    in.hash = hash_engine_new();
+    assert_non_null(in.hash);
+    for (int i = 0; i < 2; i++) {
+        id_of(&in, got);
+        assert_string_equal(got, want);
+    }
+    hash_engine_free(in.hash);
     fixture_cleanup(&f);
 }
 
@@ -591,6 +635,7 @@ int main(void)
         cmocka_unit_test(subject_says_how_many_more),
         cmocka_unit_test(subject_folds_non_ascii_and_controls),
         cmocka_unit_test(subject_is_clean_for_any_bytes),
+        cmocka_unit_test(summary_confidences_read_as_printf_writes_them),
         cmocka_unit_test(alert_id_follows_the_documented_rule),
         cmocka_unit_test(alert_id_is_stable_and_sensitive),
         cmocka_unit_test(message_has_every_field),

@@ -55,10 +55,26 @@ static void reports_a_full_buffer(void **state)
     buf_cleanup(&b);
 }
 
+/* Text is read eight bytes at a time: each byte value, at each place of three words of
+ * plain text, still comes out as cJSON prints it. */
+static void every_byte_at_every_place_in_a_word(void **state)
+{
+    (void)state;
+    for (int c = 1; c < 128; c++)
+        for (size_t at = 0; at < 24; at++) {
+            char s[25];
+            memset(s, 'a', 24);
+            s[24] = '\0';
+            s[at] = (char)c;
+            check(s, 24);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_ascii_byte_as_cjson_prints_it),
+        cmocka_unit_test(every_byte_at_every_place_in_a_word),
         cmocka_unit_test(text_without_escapes_and_empty_text),
         cmocka_unit_test(reports_a_full_buffer),
     };

@@ -38,6 +38,52 @@ static void json_print_into_appends_the_tree_and_frees_it(void **state)
     buf_cleanup(&b);
 }
 
+/* Compares json_print_into with cJSON_PrintUnformatted on the same tree (json_print_into
+ * consumes it). */
+static void prints_as_cjson(cJSON *tree)
+{
+    char *want = cJSON_PrintUnformatted(tree);
+    assert_non_null(want);
+    struct lk_buf b;
+    buf_init(&b, 1 << 20);
+    assert_int_equal(json_print_into(tree, &b), LK_OK);
+    assert_string_equal(b.data, want);
+    free(want);
+    buf_cleanup(&b);
+}
+
+static void json_print_into_writes_what_cjson_prints(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "{}",
+        "[]",
+        "[[],{},[{}]]",
+        "{\"a\":{\"b\":[1,-2,3.5,1e300,-0.0,0.1,123456789012345678]}}",
+        "{\"s\":\"q\\\"b\\\\c\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f/\\u00e9\\ud83d\\ude00\"}",
+        "[true,false,null,\"\",0,1,-1,2147483648,4294967296.5,1.7976931348623157e308]",
+        "{\"k\\n\":1,\"\":[\"x\"]}"};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        cJSON *tree = cJSON_Parse(texts[i]);
+        assert_non_null(tree);
+        prints_as_cjson(tree);
+    }
+    /* Numbers of every size and many decimals, as cJSON prints them. */
+    cJSON *arr = cJSON_CreateArray();
+    unsigned seed = 7;
+    for (int i = 0; i < 2000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        double v = (double)(seed >> 8) / (double)(1u << (seed % 24)) * ((seed & 1) ? -1 : 1);
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(i % 3 ? v : v * 1e-9 * i));
+    }
+    prints_as_cjson(arr);
+    /* Invalid UTF-8 and a raw item: cJSON prints them as they are. */
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "bad", "\xff\xfe");
+    cJSON_AddRawToObject(o, "raw", "[1, 2]");
+    prints_as_cjson(o);
+}
+
 static void buf_respects_cap(void **state)
 {
     (void)state;
@@ -323,6 +369,36 @@ static void buf_reads_a_whole_file_within_its_cap(void **state)
     fclose(f);
 }
 
+/* utf8_valid reads ASCII eight bytes at a time: a NUL, a stray continuation byte, a
+ * truncated or a whole two-byte character at each place of three words of ASCII is judged
+ * as a byte-by-byte decode judges it. */
+static void utf8_valid_judges_every_place_in_a_word(void **state)
+{
+    (void)state;
+    static const char *const odd[] = {"\0", "\x80", "\xC3", "\xC3\xA9", "\xF0\x9F\x98\x80",
+                                      "\xED\xA0\x80"};
+    static const size_t odd_len[] = {1, 1, 1, 2, 4, 3};
+    for (size_t k = 0; k < sizeof(odd) / sizeof(odd[0]); k++)
+        for (size_t at = 0; at <= 24; at++) {
+            char s[32];
+            memset(s, 'a', sizeof(s));
+            size_t len = at + odd_len[k] <= 24 ? 24 : at + odd_len[k];
+            memcpy(s + at, odd[k], odd_len[k]);
+            int want = 1;
+            for (size_t i = 0; i < len;) {
+                uint32_t cp;
+                size_t n = utf8_next(s + i, len - i, &cp);
+                if (n == 0 || cp == 0) {
+                    want = 0;
+                    break;
+                }
+                i += n;
+            }
+            assert_int_equal(utf8_valid(s, len), want);
+            assert_int_equal(want, k >= 3 && k <= 4);
+        }
+}
+
 static void utf8_sanitize_keeps_valid_runs_and_replaces_the_rest(void **state)
 {
     (void)state;
@@ -358,6 +434,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_print_into_appends_the_tree_and_frees_it),
+        cmocka_unit_test(json_print_into_writes_what_cjson_prints),
         cmocka_unit_test(buf_respects_cap),
         cmocka_unit_test(buf_appendf_grows),
         cmocka_unit_test(buf_reads_a_whole_file_within_its_cap),
@@ -373,6 +450,7 @@ int main(void)
         cmocka_unit_test(hash_engine_matches_known_answers),
         cmocka_unit_test(clock_reads_the_wall_clock),
         cmocka_unit_test(utf8_sanitize_keeps_valid_runs_and_replaces_the_rest),
+        cmocka_unit_test(utf8_valid_judges_every_place_in_a_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
