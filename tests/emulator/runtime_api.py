@@ -147,6 +147,7 @@ class Invocation:
         self.error_body = None
         self.error_body_valid = None
         self.deliveries = 0
+        self.timeout_ms = None  # set: the deadline is written when /next hands it out
         self.t_sent = None
         self.t_done = None
 
@@ -228,13 +229,16 @@ class RuntimeAPI:
         payload: bytes, str, or anything JSON-serialisable. trace_id: True for a fresh X-Ray
         header, None for none, or a string. omit: names of the usual headers to leave out
         (request id included). headers: extra headers, sent as given, after omit applies.
+        deadline_ms fixes the deadline; without it the deadline is timeout_ms after /next
+        hands the event out, as Lambda counts it.
         """
         if isinstance(payload, str):
             payload = payload.encode()
         elif not isinstance(payload, (bytes, bytearray)):
             payload = json.dumps(payload).encode()
         request_id = request_id or str(uuid.uuid4())
-        if deadline_ms is None:
+        deadline_from_delivery = deadline_ms is None
+        if deadline_from_delivery:
             deadline_ms = int(time.time() * 1000) + timeout_ms
         if trace_id is True:
             trace_id = new_trace_id()
@@ -245,6 +249,8 @@ class RuntimeAPI:
         sent = {k: v for k, v in sent.items() if v is not None and k.lower() not in omitted}
         sent.update(headers or {})
         inv = Invocation(request_id, bytes(payload), sent)
+        if deadline_from_delivery and H_DEADLINE in sent and H_DEADLINE not in (headers or {}):
+            inv.timeout_ms = timeout_ms
         with self._cond:
             self.invocations.append(inv)
             self._queue.append(inv)
@@ -324,6 +330,10 @@ class RuntimeAPI:
             if not self._queue:
                 return 500, {}, None, None
             inv = self._queue.pop(0)
+            if inv.timeout_ms is not None:
+                # Lambda's deadline runs from the start of the invoke, not from when the
+                # event was queued behind others.
+                inv.headers[H_DEADLINE] = str(int(time.time() * 1000) + inv.timeout_ms)
             inv.state = "in-flight"
             inv.deliveries += 1
             self._current = inv

@@ -4,6 +4,7 @@ describe the protocol, so the runtime tests cannot pass on a fake that shares ou
 import http.client
 import json
 import threading
+import time
 import unittest
 
 from emulator.runtime_api import (MAX_PAYLOAD, RuntimeAPI, normalise_error_type,
@@ -64,6 +65,20 @@ class EmulatorTest(unittest.TestCase):
         for h in (H_TRACE, H_CLIENT_CONTEXT, H_COGNITO, H_TENANT, H_DEADLINE):
             self.assertNotIn(h.lower(), headers)
         self.assertIn(H_REQUEST_ID.lower(), headers)
+
+    def test_deadline_runs_from_the_invoke_not_from_the_queue(self):
+        first = self.api.queue("a", timeout_ms=3000)
+        self.api.queue("b", timeout_ms=3000)
+        _, headers, _ = self.client.next()
+        time.sleep(0.4)  # the first invoke works while the second waits in the queue
+        self.client.call("POST", "/invocation/%s/response" % first.request_id, b"ok")
+        before = time.time() * 1000
+        _, second, _ = self.client.next()
+        after = time.time() * 1000
+        deadline = int(second[H_DEADLINE.lower()])
+        self.assertGreaterEqual(deadline, int(before) + 3000)
+        self.assertLessEqual(deadline, int(after) + 3000 + 1)
+        self.assertGreater(deadline - int(headers[H_DEADLINE.lower()]), 300)
 
     def test_response_accepted_then_second_post_forbidden(self):
         inv = self.api.queue("x")
