@@ -336,16 +336,35 @@ static uint32_t first_dc(unsigned i, unsigned len, unsigned size)
 }
 
 /* See struct dc_first: the DC symbol's lookup is a step of the chain too, so the AC
- * symbols that fit beside it ride along (a chroma block is often DC + end of block). */
+ * symbols that fit beside it ride along (a chroma block is often DC + end of block). By DC
+ * code, as build_multi: the AC part depends only on the bits after the code and magnitude,
+ * the difference only on the magnitude, so each AC part is taken once and copied for every
+ * magnitude with its difference. */
 static void build_first(struct dc_first *f, const struct dc_huff *dc, const struct dc_huff *ac)
 {
-    for (unsigned i = 0; i < (1u << FAST_BITS); i++) {
+    for (unsigned i = 0; i < (1u << FAST_BITS);) {
         unsigned e = dc->fast[i], len = e & ENTRY_TAKEN, size = e >> ENTRY_SHIFT;
-        unsigned used = len + size, advance = 0;
-        e = used > ENTRY_MAX_TAKEN ? 0 : e;
-        if (e)
-            take_symbols(ac, i, &used, &advance);
-        f->entry[i] = e ? used | advance << ENTRY_SHIFT | first_dc(i, len, size) : 0;
+        unsigned used = len + size;
+        if (!e || used > ENTRY_MAX_TAKEN) {
+            f->entry[i++] = 0;
+            continue;
+        }
+        unsigned span = 1u << (FAST_BITS - len);
+        unsigned run = used < FAST_BITS ? 1u << (FAST_BITS - used) : 1;
+        for (unsigned r = 0; r < run; r++) {
+            unsigned u = used, advance = 0;
+            take_symbols(ac, i + r, &u, &advance);
+            f->entry[i + r] = u | advance << ENTRY_SHIFT;
+        }
+        /* Downwards, so that the AC parts at i are read before their own difference joins
+         * them. */
+        for (unsigned m = span; m > 0;) {
+            m -= run;
+            uint32_t d = first_dc(i + m, len, size);
+            for (unsigned r = 0; r < run; r++)
+                f->entry[i + m + r] = f->entry[i + r] | d;
+        }
+        i += span;
     }
 }
 
