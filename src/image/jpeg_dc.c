@@ -632,6 +632,7 @@ struct dc_geometry {
     unsigned mcus_x, mcus_y, out_w, out_h;
     unsigned luma_w, luma_h; /* luma blocks per MCU across and down */
     unsigned luma_first;     /* the first of them in the MCU; the rest follow it */
+    unsigned luma_at[MAX_BLOCKS_PER_MCU]; /* each one's pixel in out, from the MCU's first */
     unsigned nblocks;
     int16_t q0;
     unsigned char limit[1024]; /* see build_limit */
@@ -680,14 +681,22 @@ static void geometry(const struct dc_jpeg *j, struct dc_geometry *g)
     g->mcus_x = single ? g->out_w : (j->w + 8 * hmax - 1) / (8 * hmax);
     g->mcus_y = single ? g->out_h : (j->h + 8 * vmax - 1) / (8 * vmax);
     plan_blocks(j, g, single);
+    for (unsigned k = 0; k < g->luma_w * g->luma_h; k++)
+        g->luma_at[k] = k / g->luma_w * g->out_w + k % g->luma_w;
     g->q0 = j->q0[j->comp[0].tq];
     build_limit(g->limit);
 }
 
+/* libjpeg's gray pixel of a luma DC predictor p (see build_limit). */
+static inline unsigned char dc_pixel(uint32_t p, int32_t q0, const unsigned char *limit)
+{
+    return limit[(((int32_t)(int16_t)p * q0 + 4) >> 3) & 1023];
+}
+
 /* The luma blocks of one MCU (d: its luma differences) inside the picture become pixels of
  * out. Only luma's DC predictor is kept: the other components' differences are dropped. */
-static void put_pixels(const struct dc_geometry *g, unsigned mx, unsigned my, const int32_t *d,
-                       uint32_t *pred, unsigned char *out)
+static void put_pixels_edge(const struct dc_geometry *g, unsigned mx, unsigned my,
+                            const int32_t *d, uint32_t *pred, unsigned char *out)
 {
     unsigned x0 = mx * g->luma_w, y0 = my * g->luma_h;
     uint32_t p = *pred;
@@ -695,8 +704,34 @@ static void put_pixels(const struct dc_geometry *g, unsigned mx, unsigned my, co
         for (unsigned x = x0; x < x0 + g->luma_w; x++) {
             p += (uint32_t)*d++;
             if (x < g->out_w && y < g->out_h)
-                out[(size_t)y * g->out_w + x] =
-                    g->limit[(((int32_t)(int16_t)p * g->q0 + 4) >> 3) & 1023];
+                out[(size_t)y * g->out_w + x] = dc_pixel(p, g->q0, g->limit);
+        }
+    *pred = p;
+}
+
+/* The pixels of n MCUs of row my from mx on, one at a time unless they are all inside the
+ * picture, as most are: then the luma blocks go to out at offsets worked out once
+ * (luma_at), with no bounds to test. The geometry goes into locals, as a store through out
+ * could alias it and would otherwise reload it for every pixel. */
+static void put_pixels(const struct dc_geometry *g, unsigned mx, unsigned my, unsigned n,
+                       const int32_t *diff, uint32_t *pred, unsigned char *out)
+{
+    unsigned lw = g->luma_w, nluma = lw * g->luma_h, stride = g->out_w, nblocks = g->nblocks;
+    const int32_t *d = diff + g->luma_first;
+    if ((mx + n) * lw > stride || (my + 1) * g->luma_h > g->out_h) {
+        for (unsigned i = 0; i < n; i++)
+            put_pixels_edge(g, mx + i, my, d + i * nblocks, pred, out);
+        return;
+    }
+    const unsigned char *limit = g->limit;
+    const unsigned *at = g->luma_at;
+    int32_t q0 = g->q0;
+    uint32_t p = *pred;
+    unsigned char *o = out + (size_t)my * g->luma_h * stride + (size_t)mx * lw;
+    for (unsigned i = 0; i < n; i++, d += nblocks, o += lw)
+        for (unsigned k = 0; k < nluma; k++) {
+            p += (uint32_t)d[k];
+            o[at[k]] = dc_pixel(p, q0, limit);
         }
     *pred = p;
 }
@@ -712,8 +747,7 @@ static int read_mcus(struct dc_bits *b, const struct dc_geometry *g, unsigned mx
     if (!read_blocks(&a, g->block, g->nblocks, n, diff))
         return 0;
     b->pos = 8 * (size_t)(a.p - b->buf) - a.avail;
-    for (unsigned i = 0; i < n; i++)
-        put_pixels(g, mx + i, my, diff + i * g->nblocks + g->luma_first, pred, out);
+    put_pixels(g, mx, my, n, diff, pred, out);
     return 1;
 }
 
