@@ -124,8 +124,7 @@ struct aws_request {
     void *accept_state;
 };
 
-/* One response header; name is lower-case. Owned by the response: one allocation each,
- * at name, with value inside it (free name only). */
+/* One response header; name is lower-case. Both point into the response's header_text. */
 struct aws_response_header {
     char *name;
     char *value;

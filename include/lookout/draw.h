@@ -56,11 +56,6 @@ void img_fill_rect(struct img_rgb *img, int x, int y, unsigned w, unsigned h, st
 void img_draw_rect(struct img_rgb *img, int x, int y, unsigned w, unsigned h, unsigned thickness,
                    struct img_color c);
 
-/* A straight line from (x0, y0) to (x1, y1), thickness pixels wide (a square brush centred on
- * the line). */
-void img_draw_line(struct img_rgb *img, int x0, int y0, int x1, int y1, unsigned thickness,
-                   struct img_color c);
-
 /* The font: 5x7 glyphs in a 6x8 cell (one column and one row of spacing), drawn at an integer
  * scale (each font pixel a scale x scale square). It covers printable ASCII: digits,
  * upper-case letters (lower case is drawn in upper case), space and

@@ -145,13 +145,6 @@ void img_canvas_draw_line(struct img_canvas *c, int x0, int y0, int x1, int y1, 
     }
 }
 
-void img_draw_line(struct img_rgb *img, int x0, int y0, int x1, int y1, unsigned thickness,
-                   struct img_color c)
-{
-    struct img_canvas canvas = img_canvas_rgb(img);
-    img_canvas_draw_line(&canvas, x0, y0, x1, y1, thickness, c);
-}
-
 unsigned img_text_width(const char *text, unsigned scale)
 {
     size_t n = strlen(text);

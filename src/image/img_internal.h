@@ -184,6 +184,8 @@ void img_canvas_fill_rect(struct img_canvas *c, int x, int y, unsigned w, unsign
                           struct img_color col);
 void img_canvas_draw_rect(struct img_canvas *c, int x, int y, unsigned w, unsigned h,
                           unsigned thickness, struct img_color col);
+/* A straight line from (x0, y0) to (x1, y1), thickness pixels wide (a square brush centred on
+ * the line). */
 void img_canvas_draw_line(struct img_canvas *c, int x0, int y0, int x1, int y1, unsigned thickness,
                           struct img_color col);
 void img_canvas_draw_text(struct img_canvas *c, int x, int y, const char *text, unsigned scale,
