@@ -1,5 +1,6 @@
 #include "lookout/sigv4.h"
 
+#include "lookout/digits.h"
 #include "lookout/form.h"
 #include "lookout/hash.h"
 
@@ -143,24 +144,17 @@ cleanup:
     return rc;
 }
 
-static char *two_digits(char *p, int v)
-{
-    p[0] = (char)('0' + v / 10);
-    p[1] = (char)('0' + v % 10);
-    return p + 2;
-}
-
 int sig_format_amz_date(time_t t, char out[17])
 {
     struct tm tm;
     if (!gmtime_r(&t, &tm) || tm.tm_year < 0 || tm.tm_year > 8099)
         return LK_INVALID_ARG;
     /* yyyymmddThhmmssZ, digits written directly: strftime is costly for four per invoke. */
-    int year = tm.tm_year + 1900;
-    char *p = two_digits(two_digits(out, year / 100), year % 100);
-    p = two_digits(two_digits(p, tm.tm_mon + 1), tm.tm_mday);
+    char *p = digits_put(out, (uint64_t)(tm.tm_year + 1900), 4);
+    p = digits_put(digits_put(p, (uint64_t)(tm.tm_mon + 1), 2), (uint64_t)tm.tm_mday, 2);
     *p++ = 'T';
-    p = two_digits(two_digits(two_digits(p, tm.tm_hour), tm.tm_min), tm.tm_sec);
+    p = digits_put(digits_put(p, (uint64_t)tm.tm_hour, 2), (uint64_t)tm.tm_min, 2);
+    p = digits_put(p, (uint64_t)tm.tm_sec, 2);
     memcpy(p, "Z", 2);
     return LK_OK;
 }

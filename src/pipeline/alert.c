@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lookout/digits.h"
 #include "lookout/hash.h"
 #include "lookout/json.h"
 #include "lookout/utf8.h"
@@ -15,14 +16,6 @@
 #define SUBJECT_STREAM_RESERVE 30 /* subject characters kept for the stream name */
 #define SUBJECT_MAX_LIST 40       /* more labels than this can never fit a subject */
 #define LABELS_ATTR_MAX 4096      /* bytes of the labels attribute */
-
-/* v as n decimal digits (zero-padded) at p; after them. */
-static char *put_digits(char *p, int v, int n)
-{
-    for (int i = n - 1; i >= 0; i--, v /= 10)
-        p[i] = (char)('0' + v % 10);
-    return p + n;
-}
 
 int alert_format_time(long long ms, char out[25])
 {
@@ -34,19 +27,19 @@ int alert_format_time(long long ms, char out[25])
         return -1;
     /* yyyy-mm-ddThh:mm:ss.mmmZ, digits written directly: printf cost more than the rest of
      * a timestamp, and two are written per alert. */
-    char *p = put_digits(out, tm.tm_year + 1900, 4);
+    char *p = digits_put(out, (uint64_t)(tm.tm_year + 1900), 4);
     *p++ = '-';
-    p = put_digits(p, tm.tm_mon + 1, 2);
+    p = digits_put(p, (uint64_t)(tm.tm_mon + 1), 2);
     *p++ = '-';
-    p = put_digits(p, tm.tm_mday, 2);
+    p = digits_put(p, (uint64_t)(tm.tm_mday), 2);
     *p++ = 'T';
-    p = put_digits(p, tm.tm_hour, 2);
+    p = digits_put(p, (uint64_t)(tm.tm_hour), 2);
     *p++ = ':';
-    p = put_digits(p, tm.tm_min, 2);
+    p = digits_put(p, (uint64_t)(tm.tm_min), 2);
     *p++ = ':';
-    p = put_digits(p, tm.tm_sec, 2);
+    p = digits_put(p, (uint64_t)(tm.tm_sec), 2);
     *p++ = '.';
-    p = put_digits(p, (int)(ms % 1000), 3);
+    p = digits_put(p, (uint64_t)(ms % 1000), 3);
     memcpy(p, "Z", 2);
     return 0;
 }
@@ -255,21 +248,16 @@ static int append_label(struct lk_buf *b, const char *sep, const char *name, dou
     long long n = (long long)(t + 0.5);
     if (!(v >= 0 && v <= 1000) || fabs(t - ((double)n - 0.5)) < 1e-6)
         return buf_appendf(b, "%s%s (%.1f%%)", sep, name, v);
-    char num[24]; /* the digits, then ".d%)", from the end */
-    size_t k = sizeof(num) - 2;
-    memcpy(num + k, "%)", 2);
-    num[--k] = (char)('0' + n % 10);
-    num[--k] = '.';
-    n /= 10;
-    do
-        num[--k] = (char)('0' + n % 10);
-    while ((n /= 10) > 0);
+    char num[DIGITS_SCALED_MAX];
+    size_t len = digits_scaled((uint64_t)n, 1, 0, num);
     int rc = buf_append_str(b, sep);
     if (rc == LK_OK)
         rc = buf_append_str(b, name);
     if (rc == LK_OK)
         rc = buf_append(b, " (", 2);
-    return rc == LK_OK ? buf_append(b, num + k, sizeof(num) - k) : rc;
+    if (rc == LK_OK)
+        rc = buf_append(b, num, len);
+    return rc == LK_OK ? buf_append(b, "%)", 2) : rc;
 }
 
 static int build_summary(const struct alert_input *in, const char *stream, const char *time,

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "lookout/digits.h"
 #include "lookout/form.h"
 
 /* SNS's own limit for Message plus attributes; checked here so an oversize alert fails with
@@ -17,15 +18,9 @@ static int add_attribute(struct lk_buf *b, size_t n, const struct sns_attribute 
     static const char PREFIX[] = "MessageAttributes.entry.";
     static const char *const FIELD[3] = {"Name", "Value.DataType", "Value.StringValue"};
     const char *const value[3] = {a->name, a->type, a->value};
-    char name[96], digits[24];
-    size_t d = sizeof(digits);
-    do
-        digits[--d] = (char)('0' + n % 10);
-    while ((n /= 10) > 0);
-    size_t len = sizeof(PREFIX) - 1;
-    memcpy(name, PREFIX, len);
-    memcpy(name + len, digits + d, sizeof(digits) - d);
-    len += sizeof(digits) - d;
+    char name[96];
+    memcpy(name, PREFIX, sizeof(PREFIX) - 1);
+    size_t len = (size_t)(digits_put(name + sizeof(PREFIX) - 1, n, 0) - name);
     name[len++] = '.';
     int rc = LK_OK;
     for (int i = 0; i < 3 && rc == LK_OK; i++) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lookout/digits.h"
 #include "lookout/error.h"
 #include "lookout/utf8.h"
 
@@ -137,30 +138,6 @@ cJSON *json_parse(const char *text, size_t len)
 #define SHORT_DECIMALS 9
 static const double POW10[SHORT_DECIMALS + 1] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 
-/* Writes n (< 10^16) as digits with `decimals` of them after a point; trailing zeros of the
- * fraction were already removed by the caller choosing the fewest decimals. */
-static size_t write_scaled(uint64_t n, int decimals, int negative, char *out)
-{
-    char digits[24];
-    size_t k = 0;
-    do {
-        digits[k++] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n > 0);
-    while (k <= (size_t)decimals)
-        digits[k++] = '0';
-    size_t len = 0;
-    if (negative)
-        out[len++] = '-';
-    while (k > 0) {
-        if (k == (size_t)decimals)
-            out[len++] = '.';
-        out[len++] = digits[--k];
-    }
-    out[len] = '\0';
-    return len;
-}
-
 /* The fewest decimals d (0..SHORT_DECIMALS) with n / 10^d == a exactly, n an integer of at
  * most 15 digits: division of exact operands rounds correctly, as strtod does, so the text
  * "n/10^d" parses back to a. At most 15 significant digits and no exponent (a from 1e-4 to
@@ -175,7 +152,7 @@ static size_t short_number(double v, char *out)
         if (scaled >= 1e15)
             return 0;
         if (scaled / POW10[d] == a)
-            return write_scaled((uint64_t)scaled, d, v < 0, out);
+            return digits_scaled((uint64_t)scaled, d, v < 0, out);
     }
     return 0;
 }

@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "lookout/base64.h"
 #include "lookout/buf.h"
 #include "lookout/clock.h"
+#include "lookout/digits.h"
 #include "lookout/error.h"
 #include "lookout/hash.h"
 #include "lookout/json.h"
@@ -430,9 +432,37 @@ static void utf8_sanitize_keeps_valid_runs_and_replaces_the_rest(void **state)
     buf_cleanup(&small);
 }
 
+/* Digits as printf writes them, over values spread across every length. */
+static void digits_match_printf(void **state)
+{
+    (void)state;
+    char got[32], want[32];
+    for (uint64_t v = 0; v < UINT64_MAX / 7; v = v * 7 + 3) {
+        *digits_put(got, v, 0) = '\0';
+        snprintf(want, sizeof want, "%llu", (unsigned long long)v);
+        assert_string_equal(got, want);
+        *digits_put(got, v % 1000, 3) = '\0';
+        snprintf(want, sizeof want, "%03llu", (unsigned long long)(v % 1000));
+        assert_string_equal(got, want);
+    }
+    *digits_put(got, UINT64_MAX, 0) = '\0';
+    assert_string_equal(got, "18446744073709551615");
+    *digits_put(got, 12345, 2) = '\0';
+    assert_string_equal(got, "45");
+    assert_int_equal(digits_scaled(5, 2, 0, got), 4);
+    assert_string_equal(got, "0.05");
+    digits_scaled(975, 1, 0, got);
+    assert_string_equal(got, "97.5");
+    digits_scaled(12, 0, 1, got);
+    assert_string_equal(got, "-12");
+    digits_scaled(100, 1, 1, got);
+    assert_string_equal(got, "-10.0");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(digits_match_printf),
         cmocka_unit_test(json_print_into_appends_the_tree_and_frees_it),
         cmocka_unit_test(json_print_into_writes_what_cjson_prints),
         cmocka_unit_test(buf_respects_cap),
