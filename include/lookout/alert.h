@@ -54,7 +54,6 @@ struct alert_input {
                                        "suppressed" is in the Message when > 0 */
     const char *const *zones;       /* names of the ZONES the alerting objects stand in; */
     size_t zone_count;              /* "zones" is in the Message when zone_count > 0 */
-    struct hash_engine *hash;       /* hashes the alertId; NULL: one-shot (the same id) */
 };
 
 /* One built alert. Caller storage; alert_cleanup frees the heap members. */

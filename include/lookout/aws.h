@@ -176,11 +176,6 @@ int aws_client_send(struct aws_client *client, const struct aws_request *req, in
 int aws_client_presign(struct aws_client *client, const struct aws_request *req,
                        long expires_s, time_t now, char **url_out, struct lk_error *err);
 
-/* The SHA-256 engine (hash.h) the client signs with, for a caller that hashes beside its
- * requests (the alertId beside SNS Publish) without fetching SHA-256 from OpenSSL again.
- * Owned by the client; NULL when it cannot be made (hash one-shot then). */
-struct hash_engine *aws_client_hash(struct aws_client *client);
-
 /* What one client keeps between the requests it builds with aws_wire_prepare and
  * aws_wire_presign: the day's signing key (sigv4.h's key cache), and the buffers a request is
  * built in (its endpoint, path, URL, query and the signer's strings), reset for each request
@@ -189,9 +184,6 @@ struct hash_engine *aws_client_hash(struct aws_client *client);
 struct aws_wire_state;
 struct aws_wire_state *aws_wire_state_new(void);
 void aws_wire_state_free(struct aws_wire_state *state);
-/* The SHA-256 engine (hash.h) the state's signing key cache hashes with, made on first use;
- * NULL when it cannot be made. Owned by the state. */
-struct hash_engine *aws_wire_state_hash(struct aws_wire_state *state);
 
 /* One request made ready for the wire: the full URL and every header (signed ones included)
  * as "Name: value" lines. Built afresh for each attempt, since the signature covers the time.

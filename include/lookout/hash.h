@@ -1,6 +1,11 @@
 /*
- * hash.h: SHA-256 (through OpenSSL's EVP interface) in one place, for the signer's payload
- * hashes and the pipeline's stable ids.
+ * hash.h: SHA-256 and HMAC-SHA256 in one place, for the signer's payload hashes and
+ * signatures and the pipeline's stable ids.
+ *
+ * Both run on a context on the caller's stack: no allocation, no state kept between calls,
+ * safe from any thread. (OpenSSL 3's EVP interface re-allocates its digest context and looks
+ * the provider up on every digest, which cost more than hashing a signed request; hash.c
+ * uses OpenSSL's low-level SHA-256 instead, the same block code without that plumbing.)
  */
 #ifndef LOOKOUT_HASH_H
 #define LOOKOUT_HASH_H
@@ -13,24 +18,11 @@
  * arguments, but the failure is reported rather than assumed away). */
 int hash_sha256(const void *data, size_t len, unsigned char out[HASH_SHA256_BYTES]);
 
-/* A SHA-256 engine for callers that hash often. OpenSSL 3 looks the algorithm up by name
- * (a locked table, allocations) inside every EVP_Digest and HMAC call; an engine fetches it
- * once and keeps one digest context. Owned by the caller of hash_engine_new, freed with
- * hash_engine_free (NULL is fine); one thread at a time. */
-struct hash_engine;
-
-/* NULL when memory runs out or OpenSSL cannot provide SHA-256. */
-struct hash_engine *hash_engine_new(void);
-void hash_engine_free(struct hash_engine *engine);
-
-/* As hash_sha256, on the engine. */
-int hash_engine_sha256(struct hash_engine *engine, const void *data, size_t len,
-                       unsigned char out[HASH_SHA256_BYTES]);
-
-/* HMAC-SHA256 (RFC 2104) of msg under key into out; LK_IO if OpenSSL fails. The key's
- * padded copies are wiped before returning. */
-int hash_engine_hmac(struct hash_engine *engine, const void *key, size_t key_len, const void *msg,
-                     size_t msg_len, unsigned char out[HASH_SHA256_BYTES]);
+/* HMAC-SHA256 (RFC 2104) of msg under key into out; a key longer than SHA-256's 64-byte
+ * block is hashed first, as the RFC says. LK_IO if OpenSSL fails. The key's padded copies
+ * are wiped before returning. */
+int hash_hmac(const void *key, size_t key_len, const void *msg, size_t msg_len,
+              unsigned char out[HASH_SHA256_BYTES]);
 
 /* Lower-case hex of len bytes into out, which holds 2 * len + 1 bytes (NUL-terminated). */
 void hash_hex(const unsigned char *bytes, size_t len, char *out);

@@ -83,25 +83,18 @@ struct sig_request {
  * Caches the derived signing key for one (secret, date, region, service). Deriving it costs
  * four HMACs per signature; a caller that signs many requests keeps one of these (it is not
  * thread-safe: one per thread or per client). It holds a copy of the secret: clean it up.
- * It also keeps the SHA-256 engine (hash.h) every signature with it uses, made on first use
- * and freed by sig_key_cache_cleanup: OpenSSL's per-call lookup of the algorithm cost more
- * than the hashing of a small request.
  */
-struct hash_engine;
 struct sig_key_cache {
     int valid;
     char scope[128];  /* "yyyymmdd/region/service" */
     char secret[128]; /* secrets longer than this are simply not cached */
     size_t secret_len;
     unsigned char key[32];
-    struct hash_engine *hash; /* owned; NULL until the first signature */
 };
 
 void sig_key_cache_init(struct sig_key_cache *cache);
-/* Wipes the secret and the key; frees the engine. */
+/* Wipes the secret and the key. */
 void sig_key_cache_cleanup(struct sig_key_cache *cache);
-/* The cache's engine, made now if it is not yet; NULL when it cannot be made. */
-struct hash_engine *sig_key_cache_hash(struct sig_key_cache *cache);
 
 struct sig_options {
     struct sig_credentials creds;

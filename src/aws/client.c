@@ -384,11 +384,6 @@ int aws_client_new(const struct aws_config *cfg, enum aws_service svc, struct aw
     return LK_OK;
 }
 
-struct hash_engine *aws_client_hash(struct aws_client *client)
-{
-    return client ? aws_wire_state_hash(client->wire) : NULL;
-}
-
 void aws_client_free(struct aws_client *client)
 {
     if (!client)

@@ -10,8 +10,6 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 /* The white space botocore's str.split() and the suite's folded headers agree on. */
 static int is_ws(char c)
@@ -85,44 +83,6 @@ int sig_sha256_hex(const void *data, size_t len, char out[65])
     return rc;
 }
 
-/* The cache's engine, made on first use; NULL without a cache (or memory), and then the
- * one-shot OpenSSL calls do the work. */
-static struct hash_engine *engine_of(const struct sig_options *opt)
-{
-    return opt->cache ? sig_key_cache_hash(opt->cache) : NULL;
-}
-
-struct hash_engine *sig_key_cache_hash(struct sig_key_cache *cache)
-{
-    if (!cache->hash)
-        cache->hash = hash_engine_new();
-    return cache->hash;
-}
-
-static int sha256_hex(struct hash_engine *e, const void *data, size_t len, char out[65])
-{
-    unsigned char md[HASH_SHA256_BYTES];
-    if (!e)
-        return sig_sha256_hex(data, len, out);
-    int rc = hash_engine_sha256(e, data, len, md);
-    if (rc == LK_OK)
-        hash_hex(md, sizeof md, out);
-    return rc;
-}
-
-static int hmac(struct hash_engine *e, const void *key, size_t key_len, const void *msg,
-                size_t msg_len, unsigned char out[32])
-{
-    unsigned int out_len = 0;
-    if (key_len > INT32_MAX)
-        return LK_INVALID_ARG;
-    if (e)
-        return hash_engine_hmac(e, key, key_len, msg, msg_len, out);
-    if (!HMAC(EVP_sha256(), key, (int)key_len, msg, msg_len, out, &out_len) || out_len != 32)
-        return LK_IO;
-    return LK_OK;
-}
-
 int sig_signing_key(const char *secret, const char *date8, const char *region, const char *service,
                     unsigned char key_out[32])
 {
@@ -132,10 +92,10 @@ int sig_signing_key(const char *secret, const char *date8, const char *region, c
     buf_init(&k0, 4096);
     LK_TRY(buf_append_str(&k0, "AWS4"));
     LK_TRY(buf_append_str(&k0, secret));
-    LK_TRY(hmac(NULL, k0.data, k0.len, date8, strlen(date8), k));
-    LK_TRY(hmac(NULL, k, 32, region, strlen(region), k));
-    LK_TRY(hmac(NULL, k, 32, service, strlen(service), k));
-    LK_TRY(hmac(NULL, k, 32, "aws4_request", 12, key_out));
+    LK_TRY(hash_hmac(k0.data, k0.len, date8, strlen(date8), k));
+    LK_TRY(hash_hmac(k, 32, region, strlen(region), k));
+    LK_TRY(hash_hmac(k, 32, service, strlen(service), k));
+    LK_TRY(hash_hmac(k, 32, "aws4_request", 12, key_out));
 cleanup:
     if (k0.data)
         OPENSSL_cleanse(k0.data, k0.len);
@@ -166,7 +126,6 @@ void sig_key_cache_init(struct sig_key_cache *cache)
 
 void sig_key_cache_cleanup(struct sig_key_cache *cache)
 {
-    hash_engine_free(cache->hash);
     OPENSSL_cleanse(cache, sizeof *cache);
 }
 
@@ -591,8 +550,7 @@ static int compute_signature(struct signing *s)
     int rc;
     memcpy(date8, res->amz_date, 8);
     date8[8] = '\0';
-    struct hash_engine *e = engine_of(s->opt);
-    LK_TRY(sha256_hex(e, res->canonical_request.data, res->canonical_request.len, creq_hash));
+    LK_TRY(sig_sha256_hex(res->canonical_request.data, res->canonical_request.len, creq_hash));
     const char *const sts[] = {SIG_ALGORITHM "\n", res->amz_date, "\n", s->scope, "\n", creq_hash};
     LK_TRY(append_all(&res->string_to_sign, sts, sizeof sts / sizeof sts[0]));
     /* The cache is keyed on the scope without its constant "/aws4_request" tail. */
@@ -601,7 +559,7 @@ static int compute_signature(struct signing *s)
     memcpy(short_scope, s->scope, scope_len);
     short_scope[scope_len] = '\0';
     LK_TRY(get_signing_key(s->opt, short_scope, date8, key));
-    LK_TRY(hmac(e, key, 32, res->string_to_sign.data, res->string_to_sign.len, sig));
+    LK_TRY(hash_hmac(key, 32, res->string_to_sign.data, res->string_to_sign.len, sig));
     hash_hex(sig, 32, res->signature);
 cleanup:
     OPENSSL_cleanse(key, sizeof key);
@@ -656,14 +614,14 @@ static int make_scope(const char *amz_date, const char *region, const char *serv
 }
 
 /* The payload's hash; the empty body's is a constant (every GET and HEAD). */
-static int payload_hash(struct hash_engine *e, const void *body, size_t len, char out[65])
+static int payload_hash(const void *body, size_t len, char out[65])
 {
     static const char EMPTY[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     if (len == 0) {
         memcpy(out, EMPTY, sizeof EMPTY);
         return LK_OK;
     }
-    return sha256_hex(e, body, len, out);
+    return sig_sha256_hex(body, len, out);
 }
 
 static int sign(const struct sig_request *req, const struct sig_options *opt, int presign,
@@ -686,7 +644,7 @@ static int sign(const struct sig_request *req, const struct sig_options *opt, in
             return err_set(err, LK_INVALID_ARG, "sigv4: payload hash too long");
         memcpy(res->payload_hash, opt->payload_hash, len + 1);
     } else {
-        LK_TRY(payload_hash(engine_of(opt), req->body, req->body_len, res->payload_hash));
+        LK_TRY(payload_hash(req->body, req->body_len, res->payload_hash));
     }
     LK_TRY(build_canonical_request(&s));
     LK_TRY(compute_signature(&s));

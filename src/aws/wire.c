@@ -316,11 +316,6 @@ struct aws_wire_state *aws_wire_state_new(void)
     return st;
 }
 
-struct hash_engine *aws_wire_state_hash(struct aws_wire_state *state)
-{
-    return sig_key_cache_hash(&state->keys);
-}
-
 void aws_wire_state_free(struct aws_wire_state *state)
 {
     if (!state)

@@ -318,8 +318,7 @@ static int compute_id(const struct alert_input *in, char out[ALERT_ID_HEX + 1])
     for (size_t i = 0; rc == LK_OK && i < m->label_count; i++)
         rc = buf_append(&b, names[i], strlen(names[i]) + 1);
     if (rc == LK_OK)
-        rc = in->hash ? hash_engine_sha256(in->hash, b.data, b.len, md)
-                      : hash_sha256(b.data, b.len, md);
+        rc = hash_sha256(b.data, b.len, md);
     if (rc == LK_OK)
         hash_hex(md, ALERT_ID_HEX / 2, out);
     buf_cleanup(&b);

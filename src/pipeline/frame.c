@@ -121,7 +121,6 @@ static int publish(struct pl_job *job, const struct pl_frame *frame, const struc
         .suppressed = v->suppressed,
         .zones = v->zones,
         .zone_count = v->zone_count,
-        .hash = aws_client_hash(job->services->sns),
     };
     struct alert alert = {0};
     if (rc == LK_OK)

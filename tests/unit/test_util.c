@@ -299,21 +299,25 @@ static void sha256_known_answers(void **state)
     assert_int_equal(hash_sha256("abc", 3, md), LK_OK);
     hash_hex(md, sizeof md, hex);
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    /* FIPS 180-2's two-block message: the length no longer fits the first block's padding. */
+    static const char two_block[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    assert_int_equal(hash_sha256(two_block, strlen(two_block), md), LK_OK);
+    hash_hex(md, sizeof md, hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
-/* RFC 4231's test cases 1, 2 and 6 (a key longer than a block), and a key of exactly one
- * block with an empty message. */
-static void hash_engine_matches_known_answers(void **state)
+/* RFC 4231's test cases 1, 2, 3 (a message longer than a block), 6 and 7 (a 131-byte key,
+ * longer than a block, so hashed first), and a key of exactly one block with an empty
+ * message. */
+static void hmac_known_answers(void **state)
 {
     (void)state;
     unsigned char md[HASH_SHA256_BYTES], long_key[131];
     char hex[2 * HASH_SHA256_BYTES + 1];
-    struct hash_engine *e = hash_engine_new();
-    assert_non_null(e);
-    assert_int_equal(hash_engine_sha256(e, "abc", 3, md), LK_OK);
-    hash_hex(md, sizeof md, hex);
-    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     memset(long_key, 0xaa, sizeof long_key);
+    char dd[51];
+    memset(dd, 0xdd, 50);
+    dd[50] = '\0';
     static const char block_key[] =
         "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk";
     const struct {
@@ -325,19 +329,22 @@ static void hash_engine_matches_known_answers(void **state)
          "Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
         {"Jefe", 4, "what do ya want for nothing?",
          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
+        {long_key, 20, dd, "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"},
         {long_key, sizeof long_key, "Test Using Larger Than Block-Size Key - Hash Key First",
          "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
+        {long_key, sizeof long_key,
+         "This is a test using a larger than block-size key and a larger than block-size data. "
+         "The key needs to be hashed before being used by the HMAC algorithm.",
+         "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"},
         {block_key, 64, "", "83026a325aaee70e36cfe607536aa1054104ad1077c36134810d4ccded1ccd3b"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        assert_int_equal(hash_engine_hmac(e, cases[i].key, cases[i].key_len, cases[i].msg,
-                                          strlen(cases[i].msg), md),
-                         LK_OK);
+        assert_int_equal(
+            hash_hmac(cases[i].key, cases[i].key_len, cases[i].msg, strlen(cases[i].msg), md),
+            LK_OK);
         hash_hex(md, sizeof md, hex);
         assert_string_equal(hex, cases[i].want);
     }
-    hash_engine_free(e);
-    hash_engine_free(NULL);
 }
 
 static void clock_reads_the_wall_clock(void **state)
@@ -477,7 +484,7 @@ int main(void)
         cmocka_unit_test(base64_rejects_bad_input),
         cmocka_unit_test(slots_keep_replace_and_evict_the_oldest),
         cmocka_unit_test(sha256_known_answers),
-        cmocka_unit_test(hash_engine_matches_known_answers),
+        cmocka_unit_test(hmac_known_answers),
         cmocka_unit_test(clock_reads_the_wall_clock),
         cmocka_unit_test(utf8_sanitize_keeps_valid_runs_and_replaces_the_rest),
         cmocka_unit_test(utf8_valid_judges_every_place_in_a_word),
