@@ -43,6 +43,7 @@
 
 #include "lookout/buf.h"
 #include "lookout/error.h"
+#include "lookout/hash.h"
 
 #define SIG_ALGORITHM "AWS4-HMAC-SHA256"
 #define SIG_UNSIGNED_PAYLOAD "UNSIGNED-PAYLOAD"
@@ -89,7 +90,7 @@ struct sig_key_cache {
     char scope[128];  /* "yyyymmdd/region/service" */
     char secret[128]; /* secrets longer than this are simply not cached */
     size_t secret_len;
-    unsigned char key[32];
+    struct hash_hmac_key key; /* the signing key, prepared for HMAC */
 };
 
 void sig_key_cache_init(struct sig_key_cache *cache);

@@ -129,19 +129,24 @@ void sig_key_cache_cleanup(struct sig_key_cache *cache)
     OPENSSL_cleanse(cache, sizeof *cache);
 }
 
-/* scope is "yyyymmdd/region/service"; date8 its first 8 bytes as a string. */
+/* scope is "yyyymmdd/region/service"; date8 its first 8 bytes as a string. The key comes
+ * prepared for HMAC (hash.h), as the cache keeps it. */
 static int get_signing_key(const struct sig_options *opt, const char *scope, const char *date8,
-                           unsigned char key[32])
+                           struct hash_hmac_key *key)
 {
     struct sig_key_cache *c = opt->cache;
     const char *secret = opt->creds.secret_access_key;
     size_t secret_len = strlen(secret);
     if (c && c->valid && c->secret_len == secret_len && strcmp(c->scope, scope) == 0 &&
         CRYPTO_memcmp(c->secret, secret, secret_len) == 0) {
-        memcpy(key, c->key, 32);
+        *key = c->key;
         return LK_OK;
     }
-    int rc = sig_signing_key(secret, date8, opt->region, opt->service, key);
+    unsigned char derived[32];
+    int rc = sig_signing_key(secret, date8, opt->region, opt->service, derived);
+    if (rc == LK_OK)
+        rc = hash_hmac_key_init(key, derived, sizeof derived);
+    OPENSSL_cleanse(derived, sizeof derived);
     if (rc != LK_OK || !c)
         return rc;
     size_t scope_len = strlen(scope);
@@ -150,7 +155,7 @@ static int get_signing_key(const struct sig_options *opt, const char *scope, con
         memcpy(c->scope, scope, scope_len + 1);
         memcpy(c->secret, secret, secret_len);
         c->secret_len = secret_len;
-        memcpy(c->key, key, 32);
+        c->key = *key;
         c->valid = 1;
     }
     return LK_OK;
@@ -546,8 +551,10 @@ static int compute_signature(struct signing *s)
     struct sig_result *res = s->res;
     char creq_hash[65];
     char date8[9];
-    unsigned char key[32], sig[32];
+    struct hash_hmac_key key;
+    unsigned char sig[32];
     int rc;
+    memset(&key, 0, sizeof key);
     memcpy(date8, res->amz_date, 8);
     date8[8] = '\0';
     LK_TRY(sig_sha256_hex(res->canonical_request.data, res->canonical_request.len, creq_hash));
@@ -558,11 +565,11 @@ static int compute_signature(struct signing *s)
     size_t scope_len = strlen(s->scope) - strlen("/aws4_request");
     memcpy(short_scope, s->scope, scope_len);
     short_scope[scope_len] = '\0';
-    LK_TRY(get_signing_key(s->opt, short_scope, date8, key));
-    LK_TRY(hash_hmac(key, 32, res->string_to_sign.data, res->string_to_sign.len, sig));
+    LK_TRY(get_signing_key(s->opt, short_scope, date8, &key));
+    LK_TRY(hash_hmac_keyed(&key, res->string_to_sign.data, res->string_to_sign.len, sig));
     hash_hex(sig, 32, res->signature);
 cleanup:
-    OPENSSL_cleanse(key, sizeof key);
+    hash_hmac_key_cleanup(&key);
     return rc;
 }
 

@@ -347,6 +347,28 @@ static void hmac_known_answers(void **state)
     }
 }
 
+/* A prepared key gives hash_hmac's answers, message after message (the signer reuses one). */
+static void hmac_prepared_key_matches_one_shot(void **state)
+{
+    (void)state;
+    unsigned char long_key[131], want[HASH_SHA256_BYTES], got[HASH_SHA256_BYTES];
+    memset(long_key, 0xaa, sizeof long_key);
+    const char *const msgs[] = {"", "Hi There", "a message longer than one SHA-256 block, so that "
+                                                "the inner hash runs over two blocks of input"};
+    const size_t key_lens[] = {0, 20, 32, 64, 65, sizeof long_key};
+    for (size_t k = 0; k < sizeof key_lens / sizeof key_lens[0]; k++) {
+        struct hash_hmac_key key;
+        assert_int_equal(hash_hmac_key_init(&key, long_key, key_lens[k]), LK_OK);
+        for (size_t m = 0; m < 2 * (sizeof msgs / sizeof msgs[0]); m++) {
+            const char *msg = msgs[m % 3];
+            assert_int_equal(hash_hmac(long_key, key_lens[k], msg, strlen(msg), want), LK_OK);
+            assert_int_equal(hash_hmac_keyed(&key, msg, strlen(msg), got), LK_OK);
+            assert_memory_equal(got, want, sizeof want);
+        }
+        hash_hmac_key_cleanup(&key);
+    }
+}
+
 static void clock_reads_the_wall_clock(void **state)
 {
     (void)state;
@@ -485,6 +507,7 @@ int main(void)
         cmocka_unit_test(slots_keep_replace_and_evict_the_oldest),
         cmocka_unit_test(sha256_known_answers),
         cmocka_unit_test(hmac_known_answers),
+        cmocka_unit_test(hmac_prepared_key_matches_one_shot),
         cmocka_unit_test(clock_reads_the_wall_clock),
         cmocka_unit_test(utf8_sanitize_keeps_valid_runs_and_replaces_the_rest),
         cmocka_unit_test(utf8_valid_judges_every_place_in_a_word),
