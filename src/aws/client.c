@@ -781,6 +781,22 @@ static int backoff(struct aws_client *c, int64_t deadline_ms, const char *what,
     return 1;
 }
 
+/* "Service Operation", the name errors and logs give the call. */
+static void call_name(const struct aws_client *c, const struct aws_request *req, char *out,
+                      size_t cap)
+{
+    const char *const parts[] = {aws_service_display_name(c->svc),
+                                 req->operation && *req->operation ? " " : "",
+                                 req->operation ? req->operation : ""};
+    size_t used = 0;
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strnlen(parts[i], cap - 1 - used);
+        memcpy(out + used, parts[i], n);
+        used += n;
+    }
+    out[used] = '\0';
+}
+
 int aws_client_send(struct aws_client *client, const struct aws_request *req, int64_t deadline_ms,
                     struct aws_response *resp, struct lk_error *err)
 {
@@ -790,9 +806,7 @@ int aws_client_send(struct aws_client *client, const struct aws_request *req, in
     err_clear(err);
     if (!client || !req || !req->method || !resp)
         return err_set(err, LK_INVALID_ARG, "aws send: missing client, request or response");
-    const char *op = req->operation ? req->operation : "";
-    snprintf(what, sizeof what, "%s%s%s", aws_service_display_name(client->svc), *op ? " " : "",
-             op);
+    call_name(client, req, what, sizeof what);
     memset(&client->stats, 0, sizeof client->stats);
     resp->attempts = 0;
     for (;;) {

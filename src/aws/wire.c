@@ -74,8 +74,10 @@ static int endpoint_parse(struct endpoint *ep, const char *url)
     if (colon && strlen(default_port) == auth_len - (size_t)(colon - rest) - 1 &&
         strncmp(colon + 1, default_port, strlen(default_port)) == 0)
         host_len = (size_t)(colon - rest);
-    for (size_t i = 0; i < host_len; i++)
-        LK_TRY(buf_append_byte(&ep->host, lower(rest[i])));
+    size_t host_at = ep->host.len;
+    LK_TRY(buf_append(&ep->host, rest, host_len));
+    for (size_t i = host_at; i < ep->host.len; i++)
+        ep->host.data[i] = lower(ep->host.data[i]);
     const char *path = rest + auth_len;
     size_t path_len = strlen(path);
     while (path_len > 0 && path[path_len - 1] == '/')
@@ -127,10 +129,13 @@ static int resolve_endpoint(const struct aws_config *cfg, enum aws_service svc,
     int rc;
     LK_TRY(buf_append_str(&url, "https://"));
     if (svc == AWS_SVC_S3 && req->bucket && bucket_virtual_ok(req->bucket)) {
-        LK_TRY(buf_appendf(&url, "%s.", req->bucket));
+        LK_TRY(buf_append_str(&url, req->bucket));
+        LK_TRY(buf_append_byte(&url, '.'));
         *virtual_bucket = 1;
     }
-    LK_TRY(buf_appendf(&url, "%s.%s.%s", endpoint_prefix(svc), cfg->region, dns_suffix(cfg->region)));
+    const char *const host[] = {endpoint_prefix(svc), ".", cfg->region, ".", dns_suffix(cfg->region)};
+    for (size_t i = 0; i < sizeof host / sizeof host[0]; i++)
+        LK_TRY(buf_append_str(&url, host[i]));
     LK_TRY(endpoint_parse(ep, buf_cstr(&url)));
 cleanup:
     buf_cleanup(&url);

@@ -25,10 +25,15 @@ static const struct status_info *info(int code)
     return &STATUS_TABLE[code];
 }
 
+/* Every field is read as a string up to its NUL, so emptying their first bytes is enough:
+ * an invoke clears errors often, and the struct is most of a kilobyte. */
 void err_clear(struct lk_error *e)
 {
-    if (e)
-        memset(e, 0, sizeof(*e));
+    if (!e)
+        return;
+    e->code = LK_OK;
+    e->message[0] = e->aws_code[0] = e->request_id[0] = '\0';
+    e->http_status = 0;
 }
 
 int err_set(struct lk_error *e, int code, const char *fmt, ...)

@@ -60,9 +60,12 @@ void log_configure_from_env(void)
         LOG_WARN("AWS_LAMBDA_LOG_LEVEL=%s is not TRACE..FATAL; using INFO", lvl);
 }
 
+/* Cut to fit, as snprintf would, without its format parsing: set on every invoke. */
 static void copy_field(char *dst, size_t cap, const char *src)
 {
-    snprintf(dst, cap, "%s", src ? src : "");
+    size_t n = src ? strnlen(src, cap - 1) : 0;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
 }
 
 void log_set_context(const char *request_id, const char *trace_id)
