@@ -34,6 +34,7 @@
 #include "lookout/clock.h"
 #include "lookout/log.h"
 #include "lookout/sigv4.h"
+#include "lookout/text.h"
 
 #define CLIENT_MARGIN_MS 250
 #define CLIENT_MIN_ATTEMPT_MS 50
@@ -785,16 +786,9 @@ static int backoff(struct aws_client *c, int64_t deadline_ms, const char *what,
 static void call_name(const struct aws_client *c, const struct aws_request *req, char *out,
                       size_t cap)
 {
-    const char *const parts[] = {aws_service_display_name(c->svc),
-                                 req->operation && *req->operation ? " " : "",
-                                 req->operation ? req->operation : ""};
-    size_t used = 0;
-    for (size_t i = 0; i < 3; i++) {
-        size_t n = strnlen(parts[i], cap - 1 - used);
-        memcpy(out + used, parts[i], n);
-        used += n;
-    }
-    out[used] = '\0';
+    const char *op = req->operation ? req->operation : "";
+    const char *const parts[] = {aws_service_display_name(c->svc), *op ? " " : "", op};
+    text_join(out, cap, parts, 3);
 }
 
 int aws_client_send(struct aws_client *client, const struct aws_request *req, int64_t deadline_ms,

@@ -3,6 +3,7 @@
 #include "lookout/digits.h"
 #include "lookout/form.h"
 #include "lookout/hash.h"
+#include "lookout/text.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -494,10 +495,10 @@ static int add_auth_params(struct signing *s)
     char credential[512];
     char expires[24];
     int rc;
-    int n = snprintf(credential, sizeof credential, "%s/%s", opt->creds.access_key_id, s->scope);
-    if (n < 0 || (size_t)n >= sizeof credential)
+    const char *const parts[] = {opt->creds.access_key_id, "/", s->scope};
+    if (text_join(credential, sizeof credential, parts, 3) >= sizeof credential)
         return LK_INVALID_ARG;
-    snprintf(expires, sizeof expires, "%ld", clamp_expires(opt->expires_s));
+    *digits_put(expires, (uint64_t)clamp_expires(opt->expires_s), 0) = '\0';
     const struct sig_param p[] = {
         {"X-Amz-Algorithm", SIG_ALGORITHM}, {"X-Amz-Credential", credential},
         {"X-Amz-Date", res->amz_date},      {"X-Amz-SignedHeaders", buf_cstr(&res->signed_headers)},

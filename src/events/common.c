@@ -5,6 +5,7 @@
 
 #include "ev_internal.h"
 #include "lookout/digits.h"
+#include "lookout/text.h"
 #include "lookout/utf8.h"
 #include "lookout/json.h"
 
@@ -83,25 +84,11 @@ long long ev_parse_uint(const char *s, size_t len, long long max)
     return v;
 }
 
-/* The parts one after another, cut to fit cap as snprintf would: paths are built for every
- * record parsed, and printf's format parsing costs more than the copying. */
-static void where_put(char *dst, size_t cap, const char *const *parts, size_t count)
-{
-    size_t used = 0;
-    for (size_t i = 0; i < count && used + 1 < cap; i++) {
-        size_t n = strnlen(parts[i], cap - 1 - used);
-        memcpy(dst + used, parts[i], n);
-        used += n;
-    }
-    if (cap)
-        dst[used] = '\0';
-}
-
 void ev_where_join(char *dst, size_t cap, const char *base, const char *name)
 {
     int nested = base && base[0];
     const char *const parts[] = {nested ? base : "", nested ? "." : "", name};
-    where_put(dst, cap, parts, 3);
+    text_join(dst, cap, parts, 3);
 }
 
 void ev_where_index(char *dst, size_t cap, const char *base, const char *name, size_t index)
@@ -110,7 +97,7 @@ void ev_where_index(char *dst, size_t cap, const char *base, const char *name, s
     *digits_put(num, index, 0) = '\0';
     int nested = base && base[0];
     const char *const parts[] = {nested ? base : "", nested ? "." : "", name, "[", num, "]"};
-    where_put(dst, cap, parts, 6);
+    text_join(dst, cap, parts, 6);
 }
 
 /* Not tolower(): the locale must not change a tag's name. */

@@ -5,6 +5,7 @@
 
 #include "ev_internal.h"
 #include "lookout/json.h"
+#include "lookout/text.h"
 
 static void item_cleanup(struct ev_item *it)
 {
@@ -50,7 +51,8 @@ static struct ev_item *add_item(struct ev_batch *b, enum ev_trigger trigger, con
     it->s3.size_bytes = -1;
     it->kvs.producer_ms = it->kvs.server_ms = -1;
     it->trigger = trigger;
-    snprintf(it->where, sizeof(it->where), "%s", where);
+    const char *const parts[] = {where};
+    text_join(it->where, sizeof(it->where), parts, 1);
     return it;
 }
 

@@ -10,6 +10,7 @@
 #include "lookout/digits.h"
 #include "lookout/hash.h"
 #include "lookout/json.h"
+#include "lookout/text.h"
 #include "lookout/utf8.h"
 
 #define SUMMARY_LABELS 5          /* labels named in the summary before "and N more" */
@@ -144,12 +145,23 @@ static void cut(char *s, size_t max)
     memcpy(s + keep, "...", 4);
 }
 
+#define AND_MORE_MAX 48
+
+/* " and n more", where a list stops short of its n last names. */
+static void and_more(size_t n, char out[AND_MORE_MAX])
+{
+    char digits[24];
+    *digits_put(digits, n, 0) = '\0';
+    const char *const parts[] = {" and ", digits, " more"};
+    text_join(out, AND_MORE_MAX, parts, 3);
+}
+
 /* "A, B, C" for the first k names, plus " and N more" when k < total; each name cut to
  * name_max characters. */
 static void label_list(const char *const *names, size_t total, size_t k, size_t name_max,
                        struct text *t)
 {
-    char name[128], more[48] = "";
+    char name[128], more[AND_MORE_MAX] = "";
     t->n = 0;
     t->s[0] = '\0';
     for (size_t i = 0; i < k; i++) {
@@ -161,7 +173,7 @@ static void label_list(const char *const *names, size_t total, size_t k, size_t 
         text_add(t, name);
     }
     if (k < total)
-        snprintf(more, sizeof(more), " and %zu more", total - k);
+        and_more(total - k, more);
     text_add(t, more);
 }
 
@@ -224,9 +236,9 @@ static void build_subject(const struct alert_input *in, char out[ALERT_SUBJECT_M
         label_list(words, total, --k, sizeof(names.s), &names);
     if (names.n > budget) {
         /* One name alone is too long: cut it, keeping " and N more". */
-        char more[48] = "";
+        char more[AND_MORE_MAX] = "";
         if (total > 1)
-            snprintf(more, sizeof(more), " and %zu more", total - 1);
+            and_more(total - 1, more);
         label_list(words, total, 1, budget - strlen(more), &names);
     }
     cut(stream, ALERT_SUBJECT_MAX - names.n - strlen(mid));
@@ -239,17 +251,28 @@ static void build_subject(const struct alert_input *in, char out[ALERT_SUBJECT_M
 
 /* ---- Summary, id and attributes ----------------------------------------------------- */
 
-/* "name (v%)" with v as printf's %.1f writes it. A tenth can never be exactly half way
- * (0.05 is no binary fraction), so printf rounds v * 10 to the nearest integer; v * 10 in
- * doubles is off by an ulp at most, which matters only next to a half, left to printf. */
-static int append_label(struct lk_buf *b, const char *sep, const char *name, double v)
+/* v (0..1000) with `decimals` (up to 5) digits after the point, as printf's %.Nf writes
+ * it, at out; 0 when v is out of that range or next to a half, where printf decides. A
+ * decimal half is never a binary fraction (0.05 is none), so printf rounds v * 10^N to the
+ * nearest integer; v * 10^N in doubles is off by an ulp at most, which matters only next to
+ * a half. */
+static size_t fixed_point(double v, int decimals, char out[DIGITS_SCALED_MAX])
 {
-    double t = v * 10;
+    static const double SCALE[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5};
+    double t = v * SCALE[decimals];
     long long n = (long long)(t + 0.5);
     if (!(v >= 0 && v <= 1000) || fabs(t - ((double)n - 0.5)) < 1e-6)
-        return buf_appendf(b, "%s%s (%.1f%%)", sep, name, v);
+        return 0;
+    return digits_scaled((uint64_t)n, decimals, 0, out);
+}
+
+/* "name (v%)" with v as printf's %.1f writes it. */
+static int append_label(struct lk_buf *b, const char *sep, const char *name, double v)
+{
     char num[DIGITS_SCALED_MAX];
-    size_t len = digits_scaled((uint64_t)n, 1, 0, num);
+    size_t len = fixed_point(v, 1, num);
+    if (len == 0)
+        return buf_appendf(b, "%s%s (%.1f%%)", sep, name, v);
     int rc = buf_append_str(b, sep);
     if (rc == LK_OK)
         rc = buf_append_str(b, name);
@@ -272,8 +295,11 @@ static int build_summary(const struct alert_input *in, const char *stream, const
                                                                         : ", ";
         rc = append_label(b, sep, m->labels[i]->name, m->labels[i]->confidence);
     }
-    if (rc == LK_OK && shown < m->label_count)
-        rc = buf_appendf(b, " and %zu more", m->label_count - shown);
+    if (rc == LK_OK && shown < m->label_count) {
+        char more[AND_MORE_MAX];
+        and_more(m->label_count - shown, more);
+        rc = buf_append_str(b, more);
+    }
     const char *const tail[] = {" detected on ", stream, " at ", time, "."};
     for (size_t i = 0; rc == LK_OK && i < 5; i++)
         rc = buf_append_str(b, tail[i]);
@@ -290,11 +316,18 @@ static int cmp_str(const void *a, const void *b)
 
 static int frame_identity(const struct alert_input *in, struct lk_buf *b)
 {
-    if (in->fragment_number)
-        return buf_appendf(b, "kvs:%s:%lld", in->fragment_number, in->frame_ms);
-    if (in->image_s3_uri)
-        return buf_appendf(b, "s3:%s", in->image_s3_uri);
-    return buf_appendf(b, "time:%lld", in->frame_ms);
+    char ms[DIGITS_SCALED_MAX];
+    long long t = in->frame_ms;
+    digits_scaled(t < 0 ? 0 - (uint64_t)t : (uint64_t)t, 0, t < 0, ms);
+    const char *const kvs[] = {"kvs:", in->fragment_number, ":", ms};
+    const char *const s3[] = {"s3:", in->image_s3_uri};
+    const char *const by_time[] = {"time:", ms};
+    const char *const *parts = in->fragment_number ? kvs : in->image_s3_uri ? s3 : by_time;
+    size_t count = in->fragment_number ? 4 : 2;
+    int rc = LK_OK;
+    for (size_t i = 0; rc == LK_OK && i < count; i++)
+        rc = buf_append_str(b, parts[i]);
+    return rc;
 }
 
 static int compute_id(const struct alert_input *in, char out[ALERT_ID_HEX + 1])
@@ -369,7 +402,9 @@ static int build_labels_attr(const struct dec_result *m, char **out)
 
 static void format_confidence(double v, char out[32])
 {
-    snprintf(out, 32, "%.5f", v);
+    _Static_assert(DIGITS_SCALED_MAX <= 32, "a fixed-point confidence fits the attribute");
+    if (fixed_point(v, 5, out) == 0)
+        snprintf(out, 32, "%.5f", v);
     size_t n = strlen(out);
     while (n > 0 && out[n - 1] == '0')
         out[--n] = '\0';

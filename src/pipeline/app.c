@@ -146,8 +146,9 @@ static void emit_metrics(const struct pl_stats *st)
 {
     struct lk_buf line;
     buf_init(&line, 64 * 1024);
-    if (pl_metrics_emf(st, clock_now_ms(), &line) == LK_OK && line.len)
-        fprintf(stderr, "%s\n", buf_cstr(&line));
+    if (pl_metrics_emf(st, clock_now_ms(), &line) == LK_OK && line.len &&
+        buf_append_byte(&line, '\n') == LK_OK)
+        fwrite(line.data, 1, line.len, stderr);
     buf_cleanup(&line);
 }
 

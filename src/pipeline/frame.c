@@ -19,6 +19,7 @@
 #include "lookout/s3.h"
 #include "lookout/sns.h"
 #include "lookout/store_key.h"
+#include "lookout/text.h"
 #include "lookout/words.h"
 
 #define SNAPSHOT_JPEG_QUALITY 85
@@ -156,8 +157,10 @@ static int locate_image(struct pl_job *job, const struct pl_frame *frame, struct
     } else if (job->settings->snapshot_bucket) {
         rc = store_snapshot(job, frame, img, err);
     }
-    if (rc == LK_OK && img->bucket)
-        snprintf(img->uri, sizeof(img->uri), "s3://%s/%s", img->bucket, img->key);
+    if (rc == LK_OK && img->bucket) {
+        const char *const parts[] = {"s3://", img->bucket, "/", img->key};
+        text_join(img->uri, sizeof(img->uri), parts, 4);
+    }
     return rc;
 }
 
@@ -213,10 +216,12 @@ static int check_motion(struct pl_job *job, const struct pl_frame *frame, const 
 
 static void describe_frame(const struct pl_frame *frame, char *out, size_t cap)
 {
-    if (frame->bucket)
-        snprintf(out, cap, "s3://%s/%s", frame->bucket, frame->key);
-    else
+    if (frame->bucket) {
+        const char *const parts[] = {"s3://", frame->bucket, "/", frame->key};
+        text_join(out, cap, parts, 4);
+    } else {
         snprintf(out, cap, "frame %lld of %s", frame->time_ms, frame->stream_name);
+    }
 }
 
 /* Labels -> decision -> rules -> (snapshot) -> alert. */
@@ -273,7 +278,8 @@ cleanup:
 static void note_stream(struct pl_stats *st, const char *stream)
 {
     if (st->streams == 0) {
-        snprintf(st->stream, sizeof(st->stream), "%s", stream);
+        const char *const parts[] = {stream};
+        text_join(st->stream, sizeof(st->stream), parts, 1);
         st->streams = 1;
     } else if (strcmp(st->stream, stream) != 0) {
         st->streams = 2;

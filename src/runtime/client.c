@@ -12,6 +12,7 @@
 #include "lookout/json.h"
 #include "lookout/log.h"
 #include "lookout/runtime.h"
+#include "lookout/text.h"
 
 #define API_PREFIX "/2018-06-01/runtime"
 #define API_MAX 256
@@ -336,7 +337,8 @@ int rt_next(struct rt_client *c, struct rt_invocation *inv, struct lk_buf *event
             struct lk_error *err)
 {
     char url[sizeof(c->base) + 32];
-    snprintf(url, sizeof(url), "%s/invocation/next", c->base);
+    const char *const parts[] = {c->base, "/invocation/next"};
+    text_join(url, sizeof(url), parts, 2);
     curl_easy_setopt(c->curl, CURLOPT_URL, url);
     curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
     curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
@@ -361,9 +363,11 @@ static int post(struct rt_client *c, const char *path, struct lk_view body,
                 struct curl_slist *headers, struct lk_error *err)
 {
     char url[sizeof(c->base) + RT_REQUEST_ID_MAX + 64];
-    snprintf(url, sizeof(url), "%s%s", c->base, path);
+    const char *const url_parts[] = {c->base, path};
+    text_join(url, sizeof(url), url_parts, 2);
     char what[RT_REQUEST_ID_MAX + 64];
-    snprintf(what, sizeof(what), "POST %s", path);
+    const char *const what_parts[] = {"POST ", path};
+    text_join(what, sizeof(what), what_parts, 2);
     curl_easy_setopt(c->curl, CURLOPT_URL, url);
     curl_easy_setopt(c->curl, CURLOPT_POST, 1L);
     curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, body.len ? body.ptr : "");
@@ -391,7 +395,8 @@ int rt_post_response(struct rt_client *c, const char *request_id, struct lk_view
     if (!request_id_ok(request_id))
         return err_set(err, LK_INVALID_ARG, "invalid request id");
     char path[RT_REQUEST_ID_MAX + 64];
-    snprintf(path, sizeof(path), "/invocation/%s/response", request_id);
+    const char *const parts[] = {"/invocation/", request_id, "/response"};
+    text_join(path, sizeof(path), parts, 3);
     return post(c, path, body, NULL, err);
 }
 
@@ -428,7 +433,8 @@ int rt_post_error(struct rt_client *c, const char *request_id, const struct lk_e
     if (!request_id_ok(request_id))
         return err_set(err, LK_INVALID_ARG, "invalid request id");
     char path[RT_REQUEST_ID_MAX + 64];
-    snprintf(path, sizeof(path), "/invocation/%s/error", request_id);
+    const char *const parts[] = {"/invocation/", request_id, "/error"};
+    text_join(path, sizeof(path), parts, 3);
     return post_failure(c, path, failure, err);
 }
 

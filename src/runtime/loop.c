@@ -5,6 +5,7 @@
 
 #include "lookout/log.h"
 #include "lookout/runtime.h"
+#include "lookout/text.h"
 
 /* A Runtime API that keeps failing /next (4xx, no request id) is broken for good: stop
  * after this many in a row instead of spinning. */
@@ -40,7 +41,8 @@ static void set_trace_env(struct trace_env *t, const char *trace_id)
         t->in_env = 0;
         return;
     }
-    snprintf(t->entry, sizeof(t->entry), "%s%s", TRACE_ENV_NAME, trace_id);
+    const char *const parts[] = {TRACE_ENV_NAME, trace_id};
+    text_join(t->entry, sizeof(t->entry), parts, 2);
     if (!t->in_env && putenv(t->entry) == 0)
         t->in_env = 1;
 }

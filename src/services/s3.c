@@ -5,14 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lookout/text.h"
+
 #define META_PREFIX "x-amz-meta-"
 #define KEY_PATH_MAX 2048
 
 /* S3 paths carry the key after a '/'; keys are at most 1024 bytes, so the bound is generous. */
 static int key_path(const char *key, char *out, size_t cap, struct lk_error *err)
 {
-    int n = snprintf(out, cap, "/%s", key);
-    if (n < 0 || (size_t)n >= cap)
+    const char *const parts[] = {"/", key};
+    if (text_join(out, cap, parts, 2) >= cap)
         return err_set(err, LK_INVALID_ARG, "S3 key is too long (%zu bytes)", strlen(key));
     return LK_OK;
 }

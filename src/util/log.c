@@ -9,6 +9,7 @@
 
 #include "lookout/buf.h"
 #include "lookout/json.h"
+#include "lookout/text.h"
 
 #define LOG_LINE_MAX (64 * 1024)
 
@@ -60,12 +61,10 @@ void log_configure_from_env(void)
         LOG_WARN("AWS_LAMBDA_LOG_LEVEL=%s is not TRACE..FATAL; using INFO", lvl);
 }
 
-/* Cut to fit, as snprintf would, without its format parsing: set on every invoke. */
 static void copy_field(char *dst, size_t cap, const char *src)
 {
-    size_t n = src ? strnlen(src, cap - 1) : 0;
-    memcpy(dst, src ? src : "", n);
-    dst[n] = '\0';
+    const char *const parts[] = {src ? src : ""};
+    text_join(dst, cap, parts, 1);
 }
 
 void log_set_context(const char *request_id, const char *trace_id)

@@ -246,13 +246,27 @@ static void id_of(const struct alert_input *in, char out[33])
     alert_cleanup(&a);
 }
 
-/* The summary writes each confidence as printf's %.1f does, next to a half included. */
-static void summary_confidences_read_as_printf_writes_them(void **state)
+/* What printf's %.5f writes, without trailing zeros (nor a trailing point). */
+static void printf_confidence(double v, char out[40])
+{
+    snprintf(out, 40, "%.5f", v);
+    size_t n = strlen(out);
+    while (n > 0 && out[n - 1] == '0')
+        out[--n] = '\0';
+    if (n > 0 && out[n - 1] == '.')
+        out[--n] = '\0';
+}
+
+/* The summary writes each confidence as printf's %.1f does, and maxConfidence as its %.5f
+ * does (trailing zeros dropped), next to a half included. */
+static void confidences_read_as_printf_writes_them(void **state)
 {
     (void)state;
     static const char *const fixed[] = {"99.95", "99.94999999999999", "99.95000000000001",
                                         "50.05", "50",    "100", "66.65", "77.25", "98.5",
-                                        "99.99999999999999", "84.44999999999999"};
+                                        "99.99999999999999", "84.44999999999999", "99.123455",
+                                        "52.000005", "87.65432500000001", "70.000015", "99.000005",
+                                        "99.999995", "64.12345499999999"};
     unsigned seed = 99;
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]) + 300; i++) {
         char conf[40], response[256], want[64];
@@ -275,6 +289,11 @@ static void summary_confidences_read_as_printf_writes_them(void **state)
         assert_non_null(summary);
         if (strncmp(summary, want, strlen(want)) != 0)
             fail_msg("confidence %s: \"%s\", printf writes \"%s\"", conf, summary, want);
+        struct sns_attribute attrs[ALERT_ATTRIBUTE_COUNT];
+        alert_attributes(&a, attrs);
+        printf_confidence(strtod(conf, NULL), want);
+        if (strcmp(attrs[2].value, want) != 0)
+            fail_msg("confidence %s: maxConfidence %s, printf writes %s", conf, attrs[2].value, want);
         cJSON_Delete(m);
         alert_cleanup(&a);
         fixture_cleanup(&f);
@@ -626,7 +645,7 @@ int main(void)
         cmocka_unit_test(subject_says_how_many_more),
         cmocka_unit_test(subject_folds_non_ascii_and_controls),
         cmocka_unit_test(subject_is_clean_for_any_bytes),
-        cmocka_unit_test(summary_confidences_read_as_printf_writes_them),
+        cmocka_unit_test(confidences_read_as_printf_writes_them),
         cmocka_unit_test(alert_id_follows_the_documented_rule),
         cmocka_unit_test(alert_id_is_stable_and_sensitive),
         cmocka_unit_test(message_has_every_field),

@@ -19,6 +19,7 @@
 #include "lookout/json.h"
 #include "lookout/log.h"
 #include "lookout/slots.h"
+#include "lookout/text.h"
 #include "lookout/utf8.h"
 
 static void json_print_into_appends_the_tree_and_frees_it(void **state)
@@ -462,6 +463,26 @@ static void utf8_sanitize_keeps_valid_runs_and_replaces_the_rest(void **state)
 }
 
 /* Digits as printf writes them, over values spread across every length. */
+/* text_join writes and cuts as snprintf("%s%s%s") does, and returns its whole length. */
+static void text_join_cuts_as_snprintf(void **state)
+{
+    (void)state;
+    static const char *const sets[][3] = {
+        {"", "", ""}, {"http://127.0.0.1:9001", "/2018-06-01/runtime", "/invocation/next"},
+        {"a", "", "bc"}, {"Rekognition", " ", "DetectLabels"}};
+    for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {
+        for (size_t cap = 0; cap <= 64; cap++) {
+            char got[64], want[64];
+            memset(got, '#', sizeof got);
+            memset(want, '#', sizeof want);
+            int n = snprintf(cap ? want : NULL, cap, "%s%s%s", sets[k][0], sets[k][1], sets[k][2]);
+            size_t len = text_join(got, cap, sets[k], 3);
+            assert_int_equal(len, (size_t)n);
+            assert_memory_equal(got, want, sizeof got);
+        }
+    }
+}
+
 static void digits_match_printf(void **state)
 {
     (void)state;
@@ -492,6 +513,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(digits_match_printf),
+        cmocka_unit_test(text_join_cuts_as_snprintf),
         cmocka_unit_test(json_print_into_appends_the_tree_and_frees_it),
         cmocka_unit_test(json_print_into_writes_what_cjson_prints),
         cmocka_unit_test(buf_respects_cap),
