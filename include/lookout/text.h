@@ -13,4 +13,7 @@
  * cap or more says the text was cut. cap may be 0 (dst untouched). */
 size_t text_join(char *dst, size_t cap, const char *const *parts, size_t count);
 
+/* text_join of src alone: a string copied into a fixed field, cut to fit. */
+size_t text_copy(char *dst, size_t cap, const char *src);
+
 #endif

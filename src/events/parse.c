@@ -51,8 +51,7 @@ static struct ev_item *add_item(struct ev_batch *b, enum ev_trigger trigger, con
     it->s3.size_bytes = -1;
     it->kvs.producer_ms = it->kvs.server_ms = -1;
     it->trigger = trigger;
-    const char *const parts[] = {where};
-    text_join(it->where, sizeof(it->where), parts, 1);
+    text_copy(it->where, sizeof(it->where), where);
     return it;
 }
 

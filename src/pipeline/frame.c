@@ -278,8 +278,7 @@ cleanup:
 static void note_stream(struct pl_stats *st, const char *stream)
 {
     if (st->streams == 0) {
-        const char *const parts[] = {stream};
-        text_join(st->stream, sizeof(st->stream), parts, 1);
+        text_copy(st->stream, sizeof(st->stream), stream);
         st->streams = 1;
     } else if (strcmp(st->stream, stream) != 0) {
         st->streams = 2;

@@ -5,22 +5,14 @@
 
 #include "lookout/json.h"
 #include "lookout/state.h"
-
-/* s into out (cap bytes), cut to fit and NUL-terminated: names are copied every invoke, so
- * without a format. */
-static void name_copy(char *out, size_t cap, const char *s)
-{
-    size_t n = strnlen(s, cap - 1);
-    memcpy(out, s, n);
-    out[n] = '\0';
-}
+#include "lookout/text.h"
 
 /* "cooldown" -> "SuppressedCooldown". */
 static void metric_name(enum pl_why why, char out[48])
 {
     const char *n = pl_why_name(why);
     memcpy(out, "Suppressed", 10);
-    name_copy(out + 10, 48 - 10, n);
+    text_copy(out + 10, 48 - 10, n);
     out[10] = (char)(n[0] - 'a' + 'A');
 }
 
@@ -51,7 +43,7 @@ static size_t metrics_of(const struct pl_stats *st, struct metric m[3 + PL_WHY_C
     const size_t fixed[] = {frames_seen(st), st->frames, st->alerts};
     size_t n = 0;
     for (; n < 3; n++) {
-        name_copy(m[n].name, sizeof m[n].name, FIXED[n]);
+        text_copy(m[n].name, sizeof m[n].name, FIXED[n]);
         m[n].value = fixed[n];
     }
     for (int w = 0; w < PL_WHY_COUNT; w++, n++) {

@@ -61,16 +61,10 @@ void log_configure_from_env(void)
         LOG_WARN("AWS_LAMBDA_LOG_LEVEL=%s is not TRACE..FATAL; using INFO", lvl);
 }
 
-static void copy_field(char *dst, size_t cap, const char *src)
-{
-    const char *const parts[] = {src ? src : ""};
-    text_join(dst, cap, parts, 1);
-}
-
 void log_set_context(const char *request_id, const char *trace_id)
 {
-    copy_field(g_log.request_id, sizeof(g_log.request_id), request_id);
-    copy_field(g_log.trace_id, sizeof(g_log.trace_id), trace_id);
+    text_copy(g_log.request_id, sizeof(g_log.request_id), request_id ? request_id : "");
+    text_copy(g_log.trace_id, sizeof(g_log.trace_id), trace_id ? trace_id : "");
 }
 
 void log_set_stream(FILE *stream)

@@ -18,3 +18,8 @@ size_t text_join(char *dst, size_t cap, const char *const *parts, size_t count)
         dst[used] = '\0';
     return whole;
 }
+
+size_t text_copy(char *dst, size_t cap, const char *src)
+{
+    return text_join(dst, cap, &src, 1);
+}

@@ -481,6 +481,9 @@ static void text_join_cuts_as_snprintf(void **state)
             assert_memory_equal(got, want, sizeof got);
         }
     }
+    char one[4];
+    assert_int_equal(text_copy(one, sizeof one, "abcdef"), 6);
+    assert_string_equal(one, "abc");
 }
 
 static void digits_match_printf(void **state)
